@@ -1,0 +1,56 @@
+import { readFileSync } from "node:fs";
+import { demoCommand } from "./commands/demo.js";
+import { simulateCommand } from "./commands/simulate.js";
+import { type CommandIo, exitInput, exitInternal, exitOk, processIo } from "./io.js";
+
+const usage = `fenqi — installment-credit back office
+
+Usage:
+  fenqi demo [--json]      simulate the built-in demo scenario and summarize its plans
+  fenqi simulate FILE      run a scenario file (see docs/scenarios.md) and print its JSON report
+  fenqi --help             show this help
+  fenqi --version          print the version
+
+Exit codes: 0 done, 1 internal failure, 2 bad input (the field is named on stderr).
+`;
+
+type Command = (args: readonly string[], io: CommandIo) => Promise<number>;
+
+const commands: Readonly<Record<string, Command>> = {
+  demo: demoCommand,
+  simulate: simulateCommand,
+};
+
+/** The `fenqi` command: dispatches to a command and returns the process exit code. */
+export async function main(argv: readonly string[], io: CommandIo = processIo): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    io.out(usage);
+    return name === undefined ? exitInput : exitOk;
+  }
+  if (name === "--version") {
+    io.out(`${version()}\n`);
+    return exitOk;
+  }
+  const command = commands[name];
+  if (!command) {
+    io.err(`fenqi: unknown command "${name}"\n\n${usage}`);
+    return exitInput;
+  }
+  try {
+    return await command(args, io);
+  } catch (error) {
+    // An exception here is a bug, never bad input: report its kind without data it may carry.
+    io.err(`fenqi ${name}: internal error (${error instanceof Error ? error.name : "unknown"})\n`);
+    if (process.env.FENQI_DEBUG)
+      io.err(`${error instanceof Error ? error.stack : String(error)}\n`);
+    return exitInternal;
+  }
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
+  return pkg.version;
+}

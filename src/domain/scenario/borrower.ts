@@ -1,0 +1,95 @@
+import { isValidTimeZone } from "../calendar/instant.js";
+import type { Problem } from "../result.js";
+import { readObject } from "../validation/reader.js";
+
+/** Relations an emergency contact may have to the borrower. */
+export const relations = [
+  "parent",
+  "spouse",
+  "child",
+  "sibling",
+  "relative",
+  "friend",
+  "colleague",
+  "other",
+] as const;
+export type Relation = (typeof relations)[number];
+
+export interface EmergencyContactInput {
+  readonly id: string;
+  readonly relation: Relation;
+  readonly phone: string;
+}
+
+/** A borrower as a scenario or the API describes one. Phone and e-mail are personal data: never logged, never in an error. */
+export interface BorrowerInput {
+  readonly id: string;
+  readonly timeZone: string;
+  readonly phone: string | undefined;
+  readonly email: string | undefined;
+  readonly emergencyContacts: readonly EmergencyContactInput[];
+}
+
+export const idPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** E.164: a plus sign and 7 to 15 digits. */
+const phonePattern = /^\+[1-9][0-9]{6,14}$/;
+const emailPattern = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{1,63}$/;
+/** A borrower registers at most this many emergency contacts. */
+export const emergencyContactsMax = 5;
+
+/**
+ * Validates one borrower. Messages name the field and the rule, never the value, because the
+ * value is personal data (DESIGN.md "Privacy").
+ */
+export function readBorrower(
+  raw: unknown,
+  path: string,
+  problems: Problem[],
+): BorrowerInput | undefined {
+  const r = readObject(raw, path, problems);
+  if (!r) return undefined;
+  const timeZone = r.string("timezone", /^[A-Za-z_+\-/0-9]{1,64}$/);
+  if (timeZone !== "" && !isValidTimeZone(timeZone)) {
+    r.problem("borrower.timezone", "timezone", `${r.field("timezone")} is not an IANA time zone`);
+  }
+  const borrower: BorrowerInput = {
+    id: r.string("id", idPattern),
+    timeZone,
+    phone: r.has("phone") ? r.string("phone", phonePattern) : undefined,
+    email: r.has("email") ? r.string("email", emailPattern) : undefined,
+    emergencyContacts: r.array("emergencyContacts", (e, p) => readContact(e, p, problems), []),
+  };
+  if (borrower.emergencyContacts.length > emergencyContactsMax) {
+    r.problem(
+      "borrower.contacts",
+      "emergencyContacts",
+      `${r.field("emergencyContacts")} holds at most ${emergencyContactsMax}`,
+    );
+  }
+  const ids = borrower.emergencyContacts.map((c) => c.id);
+  if (new Set(ids).size !== ids.length) {
+    r.problem(
+      "borrower.contact_id",
+      "emergencyContacts",
+      `${r.field("emergencyContacts")} repeats a contact id`,
+    );
+  }
+  r.rejectUnknown();
+  return borrower;
+}
+
+function readContact(
+  raw: unknown,
+  path: string,
+  problems: Problem[],
+): EmergencyContactInput | undefined {
+  const r = readObject(raw, path, problems);
+  if (!r) return undefined;
+  const contact = {
+    id: r.string("id", idPattern),
+    relation: r.choice("relation", relations),
+    phone: r.string("phone", phonePattern),
+  };
+  r.rejectUnknown();
+  return contact;
+}
