@@ -1,0 +1,39 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { main } from "../../src/cli/main.js";
+
+export const repoRoot = new URL("../..", import.meta.url).pathname;
+
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `fenqi` as a user does: a separate process through the package's bin. */
+export function spawnFenqi(args: readonly string[]): CliResult {
+  const r = spawnSync(process.execPath, [join(repoRoot, "bin/fenqi.js"), ...args], {
+    cwd: repoRoot,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs a `fenqi` command in this process, capturing what it prints: fast enough for many cases. */
+export async function runFenqi(args: readonly string[]): Promise<CliResult> {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(args, { out: (t) => void (stdout += t), err: (t) => void (stderr += t) });
+  return { code, stdout, stderr };
+}
+
+/** Writes a scenario (an object, or raw text) to a fresh temporary file and returns its path. */
+export function scenarioFile(content: unknown): string {
+  const dir = mkdtempSync(join(tmpdir(), "fenqi-test-"));
+  const file = join(dir, "scenario.json");
+  writeFileSync(file, typeof content === "string" ? content : JSON.stringify(content));
+  return file;
+}
