@@ -26,7 +26,15 @@ export function spawnFenqi(args: readonly string[]): CliResult {
 export async function runFenqi(args: readonly string[]): Promise<CliResult> {
   let stdout = "";
   let stderr = "";
-  const code = await main(args, { out: (t) => void (stdout += t), err: (t) => void (stderr += t) });
+  const io = {
+    out: (text: string) => {
+      stdout += text;
+    },
+    err: (text: string) => {
+      stderr += text;
+    },
+  };
+  const code = await main(args, io);
   return { code, stdout, stderr };
 }
 

@@ -5,7 +5,6 @@ import {
   daysInMonth,
   epochDayOf,
   fromEpochDay,
-  makeDate,
   toEpochDay,
 } from "./civil-date.js";
 
@@ -53,35 +52,29 @@ export function parseInstant(text: unknown, field: string): Result<Instant> {
   if (!m) {
     return fail("instant.format", field, `${field} must be an ISO 8601 time with an offset or Z`);
   }
-  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0));
+  const group = (index: number): number => Number(m[index] ?? 0);
+  const [year, month, day] = [group(1), group(2), group(3)];
+  const [hour, minute, second] = [group(4), group(5), group(6)];
   const millis = Number((m[7] ?? "").padEnd(3, "0").slice(0, 3));
-  const offsetSign = m[8] === "-" ? -1 : 1;
-  const offsetMinutes = Number(m[9] ?? 0) * 60 + Number(m[10] ?? 0);
-  const dateValid =
-    year !== undefined &&
-    month !== undefined &&
-    day !== undefined &&
+  const offsetMinutes = (m[8] === "-" ? -1 : 1) * (group(9) * 60 + group(10));
+  // 24:00 and leap seconds (23:59:60) are refused: neither is needed, and both would name an
+  // instant that another spelling already names.
+  const valid =
     year >= civilYearMin &&
     month >= 1 &&
     month <= 12 &&
     day >= 1 &&
-    day <= daysInMonth(year, month);
-  // 24:00 and leap seconds (23:59:60) are refused: neither is needed, and both would name an
-  // instant that another spelling already names.
-  const timeValid =
-    hour !== undefined &&
-    minute !== undefined &&
-    second !== undefined &&
+    day <= daysInMonth(year, month) &&
     hour <= 23 &&
     minute <= 59 &&
     second <= 59 &&
-    Number(m[10] ?? 0) <= 59 &&
-    offsetMinutes <= offsetMinutesMax;
-  if (!dateValid || !timeValid) {
+    group(10) <= 59 &&
+    Math.abs(offsetMinutes) <= offsetMinutesMax;
+  if (!valid) {
     return fail("instant.invalid", field, `${field} is not a valid date, time and offset`);
   }
   const wall = epochDayOf(year, month, day) * dayMs + hour * hourMs + minute * minuteMs;
-  return ok(wall + second * secondMs + millis - offsetSign * offsetMinutes * minuteMs);
+  return ok(wall + second * secondMs + millis - offsetMinutes * minuteMs);
 }
 
 /** Two digits, or three for milliseconds; the inputs are small non-negative integers. */
@@ -164,7 +157,9 @@ function wallClockMs(instant: Instant, timeZone: string): number {
 
 /** The zone's offset from UTC at `instant`, in milliseconds (Intl reports whole seconds). */
 function offsetAt(instant: Instant, timeZone: string): number {
-  return wallClockMs(instant, timeZone) - (instant - (((instant % secondMs) + secondMs) % secondMs));
+  return (
+    wallClockMs(instant, timeZone) - (instant - (((instant % secondMs) + secondMs) % secondMs))
+  );
 }
 
 /**
@@ -200,7 +195,12 @@ export function civilDateAt(instant: Instant, timeZone: string): CivilDate {
  *
  * @example instantAt("2026-02-10", 9, 0, "Asia/Shanghai") // 2026-02-10T01:00:00Z
  */
-export function instantAt(date: CivilDate, hour: number, minute: number, timeZone: string): Instant {
+export function instantAt(
+  date: CivilDate,
+  hour: number,
+  minute: number,
+  timeZone: string,
+): Instant {
   assert(Number.isInteger(hour) && hour >= 0 && hour <= 23, `hour ${hour} is not 0..23`);
   assert(Number.isInteger(minute) && minute >= 0 && minute <= 59, `minute ${minute} is not 0..59`);
   const wall = toEpochDay(date) * dayMs + hour * hourMs + minute * minuteMs;
@@ -245,5 +245,3 @@ function firstInstantReading(wall: number, low: Instant, high: Instant, timeZone
 export function startOfDay(date: CivilDate, timeZone: string): Instant {
   return instantAt(date, 0, 0, timeZone);
 }
-
-export { makeDate as _makeDateForTests };

@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { CN1, US1 } from "../jurisdiction/packs.js";
 import { validateProduct } from "./validate-product.js";
 
-const flat = { id: "mall-flat", method: "flat_fee", periodFeeRate: "0.006", installments: [3, 6, 12] };
+const flat = {
+  id: "mall-flat",
+  method: "flat_fee",
+  periodFeeRate: "0.006",
+  installments: [3, 6, 12],
+};
 
 function problems(raw: unknown, pack = CN1) {
   const r = validateProduct(raw, pack, "products[0]");
@@ -83,14 +88,44 @@ describe("validateProduct", () => {
 
   it.each([
     [{ ...flat, annualRate: "0.1" }, "product.rate_for_method", "products[0].annualRate"],
-    [{ id: "x", method: "equal_installment", periodFeeRate: "0.01", annualRate: "0.1", installments: [3] }, "product.rate_for_method", "products[0].periodFeeRate"],
-    [{ id: "x", method: "equal_installment", installments: [3] }, "field.required", "products[0].annualRate"],
+    [
+      {
+        id: "x",
+        method: "equal_installment",
+        periodFeeRate: "0.01",
+        annualRate: "0.1",
+        installments: [3],
+      },
+      "product.rate_for_method",
+      "products[0].periodFeeRate",
+    ],
+    [
+      { id: "x", method: "equal_installment", installments: [3] },
+      "field.required",
+      "products[0].annualRate",
+    ],
     [{ ...flat, installments: [] }, "product.no_installments", "products[0].installments"],
-    [{ ...flat, installments: [3, 3] }, "product.duplicate_installments", "products[0].installments"],
+    [
+      { ...flat, installments: [3, 3] },
+      "product.duplicate_installments",
+      "products[0].installments",
+    ],
     [{ ...flat, installments: [361] }, "field.range", "products[0].installments[0]"],
-    [{ ...flat, graceDays: 10, chargeOffDays: 5 }, "product.charge_off_in_grace", "products[0].chargeOffDays"],
-    [{ ...flat, lateCharges: [{ kind: "penalty_daily", rate: "0.01", extra: 1 }] }, "field.unknown", "products[0].lateCharges[0].extra"],
-    [{ ...flat, allocation: ["late", "fee", "interest", "interest"] }, "product.allocation", "products[0].allocation"],
+    [
+      { ...flat, graceDays: 10, chargeOffDays: 5 },
+      "product.charge_off_in_grace",
+      "products[0].chargeOffDays",
+    ],
+    [
+      { ...flat, lateCharges: [{ kind: "penalty_daily", rate: "0.01", extra: 1 }] },
+      "field.unknown",
+      "products[0].lateCharges[0].extra",
+    ],
+    [
+      { ...flat, allocation: ["late", "fee", "interest", "interest"] },
+      "product.allocation",
+      "products[0].allocation",
+    ],
     ["mall-flat", "field.type", "products[0]"],
   ])("refuses a product (%#) with %s on %s", (raw, code, field) => {
     expect(problems(raw)).toContainEqual(expect.objectContaining({ code, field }));
@@ -99,17 +134,27 @@ describe("validateProduct", () => {
   it("refuses a product whose APR exceeds the CN 24 % all-in cap, naming the count", () => {
     // 2 % a month in fees: APR 35.65 % over 3 months, 41.70 % over 12.
     const found = problems({ ...flat, periodFeeRate: "0.02", installments: [3, 12] });
-    expect(found.map((p) => p.field)).toEqual(["products[0].installments[0]", "products[0].installments[1]"]);
+    expect(found.map((p) => p.field)).toEqual([
+      "products[0].installments[0]",
+      "products[0].installments[1]",
+    ]);
     expect(found[0]?.code).toBe("product.apr_above_cap");
     expect(found[0]?.message).toContain("CN-COST-CAP");
     expect(found[0]?.message).toContain("24.00%");
   });
 
   it("compares the shown 2-decimal APR with the cap: 24.00 passes, 24.01 does not", () => {
-    expect(problems({ id: "x", method: "equal_installment", annualRate: "0.24", installments: [3, 12, 360] })).toEqual([]);
-    expect(problems({ id: "x", method: "equal_installment", annualRate: "0.2401", installments: [12] })).toContainEqual(
-      expect.objectContaining({ code: "product.apr_above_cap" }),
-    );
+    expect(
+      problems({
+        id: "x",
+        method: "equal_installment",
+        annualRate: "0.24",
+        installments: [3, 12, 360],
+      }),
+    ).toEqual([]);
+    expect(
+      problems({ id: "x", method: "equal_installment", annualRate: "0.2401", installments: [12] }),
+    ).toContainEqual(expect.objectContaining({ code: "product.apr_above_cap" }));
   });
 
   it("applies the pack's own cap: 30 % is refused in CN and accepted in US", () => {
