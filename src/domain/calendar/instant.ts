@@ -57,8 +57,8 @@ export function parseInstant(text: unknown, field: string): Result<Instant> {
   const [hour, minute, second] = [group(4), group(5), group(6)];
   const millis = Number((m[7] ?? "").padEnd(3, "0").slice(0, 3));
   const offsetMinutes = (m[8] === "-" ? -1 : 1) * (group(9) * 60 + group(10));
-  // 24:00 and leap seconds (23:59:60) are refused: neither is needed, and both would name an
-  // instant that another spelling already names.
+  // 24:00 is refused because it only respells the next day's 00:00, and a leap second
+  // (23:59:60) because epoch milliseconds have no value for it.
   const valid =
     year >= civilYearMin &&
     month >= 1 &&
