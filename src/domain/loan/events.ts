@@ -1,0 +1,58 @@
+import type { CivilDate } from "../calendar/civil-date.js";
+import type { Amount } from "../money/amount.js";
+import type { Parts } from "./loan.js";
+
+/**
+ * What happened to a loan, for the audit log, the simulate report and the borrower's history.
+ * Amounts are minor units; the edges format them.
+ */
+export type LoanEvent =
+  | {
+      readonly type: "originated";
+      readonly date: CivilDate;
+      readonly loan: string;
+      readonly principal: Amount;
+    }
+  | {
+      readonly type: "due";
+      readonly date: CivilDate;
+      readonly loan: string;
+      readonly n: number;
+      readonly interest: Amount;
+      readonly fee: Amount;
+    }
+  | {
+      readonly type: "payment";
+      readonly date: CivilDate;
+      readonly loan: string;
+      readonly amount: Amount;
+      readonly allocated: Parts;
+      readonly credit: Amount;
+    }
+  | {
+      readonly type: "refund";
+      readonly date: CivilDate;
+      readonly loan: string;
+      readonly amount: Amount;
+      readonly allocated: Parts;
+      readonly credit: Amount;
+    }
+  | {
+      readonly type: "schedule_changed";
+      readonly date: CivilDate;
+      readonly loan: string;
+      readonly reason: "prepayment" | "refund";
+      readonly installments: number;
+    }
+  | {
+      readonly type: "settled";
+      readonly date: CivilDate;
+      readonly loan: string;
+      readonly amount: Amount;
+    }
+  | {
+      readonly type: "cancelled";
+      readonly date: CivilDate;
+      readonly loan: string;
+      readonly credit: Amount;
+    };

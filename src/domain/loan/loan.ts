@@ -1,0 +1,77 @@
+import type { CivilDate } from "../calendar/civil-date.js";
+import type { Amount } from "../money/amount.js";
+import type { Component } from "../product/product.js";
+
+export type LoanStatus = "open" | "settled" | "cancelled" | "charged_off";
+
+/** Amounts per component of an installment. */
+export type Parts = Readonly<Record<Component, Amount>>;
+
+export const zeroParts: Parts = { late: 0n, fee: 0n, interest: 0n, principal: 0n };
+
+/**
+ * One installment in the schedule in force. `principal`, `interest` and `fee` are what the
+ * schedule asks for now (after any reduction or recomputation); `charged` says whether its
+ * interest and fee have been charged (on the due date, or at an early payment that reached it);
+ * `late` is the late charges charged so far; `paid` what payments have covered.
+ */
+export interface InstallmentState {
+  readonly n: number;
+  readonly due: CivilDate;
+  readonly principal: Amount;
+  readonly interest: Amount;
+  readonly fee: Amount;
+  readonly charged: boolean;
+  readonly late: Amount;
+  readonly paid: Parts;
+}
+
+/**
+ * A loan as the servicing core sees it. Conservation: principal = Σ installment.principal +
+ * principalReduced, at all times (checked by `checkLoan`).
+ */
+export interface LoanState {
+  readonly id: string;
+  readonly borrowerId: string;
+  readonly productId: string;
+  readonly orderId: string;
+  readonly currency: string;
+  /** The principal originated. */
+  readonly principal: Amount;
+  readonly origination: CivilDate;
+  readonly status: LoanStatus;
+  readonly installments: readonly InstallmentState[];
+  /** Principal repaid ahead of schedule (prepayments and refunds beyond what was due). */
+  readonly principalReduced: Amount;
+  /** Money received that the loan does not owe: owed back to the borrower. */
+  readonly credit: Amount;
+  /** The last business date whose start-of-day charges have run. */
+  readonly chargedThrough: CivilDate;
+  /** Optimistic concurrency: incremented by every change the store writes. */
+  readonly version: number;
+}
+
+/** What an installment still owes for each component (charged minus paid). */
+export function outstandingOf(installment: InstallmentState): Parts {
+  const chargedInterest = installment.charged ? installment.interest : 0n;
+  const chargedFee = installment.charged ? installment.fee : 0n;
+  return {
+    late: installment.late - installment.paid.late,
+    fee: chargedFee - installment.paid.fee,
+    interest: chargedInterest - installment.paid.interest,
+    principal: installment.principal - installment.paid.principal,
+  };
+}
+
+export function sumParts(a: Parts, b: Parts): Parts {
+  return {
+    late: a.late + b.late,
+    fee: a.fee + b.fee,
+    interest: a.interest + b.interest,
+    principal: a.principal + b.principal,
+  };
+}
+
+export function totalOf(parts: Parts): Amount {
+  return parts.late + parts.fee + parts.interest + parts.principal;
+}

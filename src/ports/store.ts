@@ -1,0 +1,182 @@
+import type { CivilDate } from "../domain/calendar/civil-date.js";
+import type { Instant } from "../domain/calendar/instant.js";
+import type { JournalEntry } from "../domain/ledger/journal.js";
+import type { LoanState, LoanStatus } from "../domain/loan/loan.js";
+import type { Amount } from "../domain/money/amount.js";
+
+/**
+ * The store the use cases need (not everything a database can do). One implementation per
+ * backend — SQLite and PostgreSQL — behind one contract suite. Every use case runs inside one
+ * `transaction`: all of its writes commit together or none do.
+ */
+export interface Store {
+  readonly dialect: "sqlite" | "postgres";
+  /** Runs `work` in one transaction: commits when it resolves, rolls back when it throws. */
+  transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface StoreTx {
+  readonly products: ProductRepository;
+  readonly borrowers: BorrowerRepository;
+  readonly loans: LoanRepository;
+  readonly operations: OperationRepository;
+  readonly ledger: LedgerRepository;
+  readonly audit: AuditRepository;
+  readonly idempotency: IdempotencyRepository;
+  readonly apiKeys: ApiKeyRepository;
+}
+
+/** A page request: items after `after` (an id), at most `limit` (each store caps it at `pageSizeMax`). */
+export interface Page {
+  readonly after?: string;
+  readonly limit: number;
+}
+
+export const pageSizeMax = 500;
+
+/** A product as defined: the raw definition is kept so the product re-validates the same way. */
+export interface ProductRecord {
+  readonly id: string;
+  readonly jurisdiction: string;
+  readonly definition: Readonly<Record<string, unknown>>;
+  readonly createdAt: Instant;
+}
+
+export interface ProductRepository {
+  /** Inserts a product; false when the id exists already. */
+  insert(product: ProductRecord): Promise<boolean>;
+  get(id: string): Promise<ProductRecord | undefined>;
+  list(page: Page): Promise<ProductRecord[]>;
+}
+
+/**
+ * A borrower at rest: personal data only sealed (AES-256-GCM under the borrower's own data key,
+ * itself wrapped by a master key) and keyed hashes for lookup. Nothing here is readable without
+ * the keyring.
+ */
+export interface BorrowerRecord {
+  readonly id: string;
+  readonly timeZone: string;
+  /** Which master key wrapped the data key. */
+  readonly masterKeyId: string;
+  /** The data key, wrapped (base64). Erasure destroys it. */
+  readonly wrappedDataKey: string;
+  /** The sealed personal data (base64 of nonce, tag and ciphertext). */
+  readonly sealed: string;
+  readonly phoneHash: string | undefined;
+  readonly emailHash: string | undefined;
+  readonly contacts: readonly EmergencyContactRecord[];
+  readonly createdAt: Instant;
+}
+
+export interface EmergencyContactRecord {
+  readonly contactId: string;
+  readonly relation: string;
+  /** The contact's phone, sealed under the borrower's data key. */
+  readonly sealedPhone: string;
+  readonly phoneHash: string;
+}
+
+export interface BorrowerRepository {
+  insert(borrower: BorrowerRecord): Promise<boolean>;
+  get(id: string): Promise<BorrowerRecord | undefined>;
+  findByPhoneHash(hash: string): Promise<BorrowerRecord | undefined>;
+  findByEmailHash(hash: string): Promise<BorrowerRecord | undefined>;
+  list(page: Page): Promise<BorrowerRecord[]>;
+}
+
+export interface LoanRepository {
+  insert(loan: LoanState, createdAt: Instant): Promise<void>;
+  get(id: string): Promise<LoanState | undefined>;
+  getByOrderId(orderId: string): Promise<LoanState | undefined>;
+  /**
+   * Writes a changed loan (its row and all its installments). `loan.version` must be exactly one
+   * above the stored version, or it throws `ConcurrentUpdateError` and nothing is written.
+   */
+  update(loan: LoanState): Promise<void>;
+  list(filter: { status?: LoanStatus; borrowerId?: string }, page: Page): Promise<LoanState[]>;
+}
+
+export class ConcurrentUpdateError extends Error {
+  override name = "ConcurrentUpdateError";
+}
+
+/** A money operation on a loan (payment, refund, settlement), kept with what it did. */
+export interface OperationRecord {
+  readonly id: string;
+  readonly loanId: string;
+  readonly kind: "payment" | "refund" | "settlement";
+  readonly amount: Amount;
+  readonly businessDate: CivilDate;
+  readonly at: Instant;
+  /** Where the money went, in minor units. */
+  readonly allocated: Readonly<
+    Record<"late" | "fee" | "interest" | "principal" | "credit", Amount>
+  >;
+  readonly idempotencyKey: string | undefined;
+}
+
+export interface OperationRepository {
+  insert(operation: OperationRecord): Promise<void>;
+  listByLoan(loanId: string): Promise<OperationRecord[]>;
+}
+
+export interface LedgerRepository {
+  /** Appends journal entries; each must balance (the store checks again). */
+  append(entries: readonly JournalEntry[], operationId: string, at: Instant): Promise<void>;
+  /** Balances per account, from the postings themselves; only accounts starting with `prefix` when given. */
+  balances(prefix?: string): Promise<Map<string, Amount>>;
+  /** The sum of every posting ever written: zero in a sound ledger. */
+  total(): Promise<Amount>;
+}
+
+/** One leaf of the append-only audit log: ids, amounts and rule ids, never personal data. */
+export interface AuditLeafInput {
+  readonly at: Instant;
+  readonly kind: string;
+  readonly subject: string;
+  readonly data: Readonly<Record<string, string | number | boolean | null>>;
+}
+
+export interface AuditLeaf extends AuditLeafInput {
+  readonly seq: number;
+  /** SHA-256 of the leaf (RFC 6962 leaf hash of its canonical bytes), hex. */
+  readonly hash: string;
+}
+
+export interface AuditRepository {
+  append(leaf: AuditLeafInput): Promise<AuditLeaf>;
+  list(fromSeq: number, limit: number): Promise<AuditLeaf[]>;
+  count(): Promise<number>;
+}
+
+/** A remembered answer to an idempotent request. */
+export interface IdempotencyRecord {
+  readonly scope: string;
+  readonly key: string;
+  /** SHA-256 of the canonical request body: the same key with another body is a conflict. */
+  readonly requestHash: string;
+  readonly response: string;
+  readonly createdAt: Instant;
+}
+
+export interface IdempotencyRepository {
+  get(scope: string, key: string): Promise<IdempotencyRecord | undefined>;
+  /** Inserts; false when the (scope, key) exists already (another request won). */
+  put(record: IdempotencyRecord): Promise<boolean>;
+}
+
+export interface ApiKeyRecord {
+  readonly id: string;
+  readonly name: string;
+  /** SHA-256 of the secret, hex: the secret itself is never stored. */
+  readonly secretHash: string;
+  readonly createdAt: Instant;
+  readonly revokedAt: Instant | undefined;
+}
+
+export interface ApiKeyRepository {
+  insert(key: ApiKeyRecord): Promise<void>;
+  findBySecretHash(hash: string): Promise<ApiKeyRecord | undefined>;
+}
