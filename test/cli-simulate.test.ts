@@ -154,8 +154,15 @@ describe("fenqi simulate refuses bad input with exit 2, naming the field", () =>
   const cases: [string, unknown, string][] = [
     [
       "a later event type",
-      withEvent({ at: "2026-02-10", type: "payment", loan: "L1", amount: "536.00", key: "p1" }),
-      'events[1]: event type "payment" is not supported',
+      withEvent({
+        at: "2026-02-10",
+        type: "consent",
+        borrower: "b1",
+        action: "grant",
+        purpose: "emergency_contact",
+        contact: "ec1",
+      }),
+      'events[1]: event type "consent" is not supported',
     ],
     [
       "an unknown event type",
@@ -307,6 +314,60 @@ describe("fenqi simulate refuses bad input with exit 2, naming the field", () =>
       "a bad time zone",
       { ...base, borrowers: [{ id: "b1", timezone: "Mars/Olympus" }] },
       "borrowers[0].timezone is not an IANA time zone",
+    ],
+    [
+      "a payment before its loan's origination",
+      {
+        ...base,
+        events: [
+          ...base.events,
+          {
+            at: "2026-01-20",
+            type: "originate",
+            loan: "L2",
+            borrower: "b1",
+            product: "mall-flat",
+            principal: "100.00",
+            installments: 3,
+          },
+          { at: "2026-01-15", type: "payment", loan: "L2", amount: "10.00", key: "k1" },
+        ],
+      },
+      "events[2].at is before the loan's origination",
+    ],
+    [
+      "a payment on an unknown loan",
+      withEvent({ at: "2026-02-09", type: "payment", loan: "L9", amount: "10.00", key: "k1" }),
+      "events[1].loan names no loan originated earlier",
+    ],
+    [
+      "a payment with a malformed amount",
+      withEvent({ at: "2026-02-09", type: "payment", loan: "L1", amount: "10.001", key: "k1" }),
+      "events[1].amount has more than 2 decimal places",
+    ],
+    [
+      "a key reused with another body",
+      {
+        ...base,
+        events: [
+          ...base.events,
+          { at: "2026-02-09", type: "payment", loan: "L1", amount: "10.00", key: "k1" },
+          { at: "2026-02-10", type: "payment", loan: "L1", amount: "20.00", key: "k1" },
+        ],
+      },
+      "events[2].key was used before with a different body",
+    ],
+    [
+      "a settlement of a loan already settled",
+      {
+        ...base,
+        events: [
+          ...base.events,
+          { at: "2026-02-09", type: "settle", loan: "L1" },
+          { at: "2026-02-10", type: "settle", loan: "L1" },
+        ],
+      },
+      "events[2]: loan",
     ],
     ["a document that is not an object", [1, 2], "the document must be an object"],
   ];

@@ -1,7 +1,9 @@
 /**
  * The built-in scenario of `fenqi demo`: the plans a mall offers at checkout (a fee-based plan, an
  * interest-bearing loan, a declining-interest loan, an interest-free promotion) and a handful of
- * borrowers who take them, including a month-end checkout whose due dates clamp to short months.
+ * borrowers who take them, including a month-end checkout whose due dates clamp to short months;
+ * then payments (one paying ahead, shortening its term), an early settlement, a full return
+ * before the first due date (cancelled at no cost) and a partial return.
  * All personal data here is fictitious.
  */
 export const demoScenario = {
@@ -101,6 +103,49 @@ export const demoScenario = {
       product: "mall-flat",
       principal: "2599.00",
       installments: 6,
+    },
+    {
+      at: "2026-02-10T09:00:00+08:00",
+      type: "payment",
+      loan: "L1",
+      amount: "536.00",
+      key: "demo-L1-1",
+    },
+    {
+      at: "2026-02-27T20:15:00+08:00",
+      type: "payment",
+      loan: "L2",
+      amount: "825.03",
+      key: "demo-L2-1",
+    },
+    {
+      at: "2026-03-10T12:00:00+08:00",
+      type: "payment",
+      loan: "L1",
+      amount: "536.00",
+      key: "demo-L1-2",
+    },
+    {
+      at: "2026-03-15T10:00:00+08:00",
+      type: "refund",
+      loan: "L4",
+      amount: "1299.00",
+      key: "demo-L4-return",
+    },
+    {
+      at: "2026-04-09T18:30:00+08:00",
+      type: "payment",
+      loan: "L1",
+      amount: "1536.00",
+      key: "demo-L1-3",
+    },
+    { at: "2026-04-20T11:00:00+08:00", type: "settle", loan: "L3" },
+    {
+      at: "2026-07-01T15:00:00+08:00",
+      type: "refund",
+      loan: "L6",
+      amount: "500.00",
+      key: "demo-L6-return",
     },
   ],
 };

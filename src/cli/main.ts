@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { demoCommand } from "./commands/demo.js";
+import { migrateCommand } from "./commands/migrate.js";
 import { simulateCommand } from "./commands/simulate.js";
 import { type CommandIo, exitInput, exitInternal, exitOk, processIo } from "./io.js";
 
@@ -8,6 +9,7 @@ const usage = `fenqi — installment-credit back office
 Usage:
   fenqi demo [--json]      simulate the built-in demo scenario and summarize its plans
   fenqi simulate FILE      run a scenario file (see docs/scenarios.md) and print its JSON report
+  fenqi migrate            bring the store's schema up to date (SQLite FENQI_DB, or DATABASE_URL)
   fenqi --help             show this help
   fenqi --version          print the version
 
@@ -18,6 +20,7 @@ type Command = (args: readonly string[], io: CommandIo) => Promise<number>;
 
 const commands: Readonly<Record<string, Command>> = {
   demo: demoCommand,
+  migrate: migrateCommand,
   simulate: simulateCommand,
 };
 

@@ -13,6 +13,8 @@ export interface Keyring {
   open(dataKey: Uint8Array, sealed: string, associatedData: string): string;
   /** Keyed hash of a normalized lookup value (a phone in E.164, a lower-case e-mail), hex. */
   lookupHash(kind: "phone" | "email", value: string): string;
+  /** Unkeyed SHA-256 of UTF-8 text, hex: request fingerprints for idempotency. */
+  digest(text: string): string;
 }
 
 /** The clock of the shell: use cases read time only through it. */

@@ -12,12 +12,17 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs `fenqi` as a user does: a separate process through the package's bin. */
-export function spawnFenqi(args: readonly string[]): CliResult {
+/**
+ * Runs `fenqi` as a user does: a separate process through the package's bin. Its store lives in a
+ * fresh temporary folder (FENQI_DB), so a test never touches a developer's ./fenqi.db.
+ */
+export function spawnFenqi(args: readonly string[], env: NodeJS.ProcessEnv = {}): CliResult {
+  const dir = mkdtempSync(join(tmpdir(), "fenqi-cli-"));
   const r = spawnSync(process.execPath, [join(repoRoot, "bin/fenqi.js"), ...args], {
     cwd: repoRoot,
     encoding: "utf8",
     timeout: 60_000,
+    env: { ...process.env, DATABASE_URL: "", FENQI_DB: join(dir, "fenqi.db"), ...env },
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -1,9 +1,38 @@
-import { formatAmount } from "../../domain/money/amount.js";
+import { addDays } from "../../domain/calendar/civil-date.js";
+import { formatInstant, startOfDay } from "../../domain/calendar/instant.js";
+import { formatAmount, parseAmount } from "../../domain/money/amount.js";
 import type { Currency } from "../../domain/money/currency.js";
-import { offerPlan, type PlanOffer } from "../../domain/plan/offer.js";
+import type { Problem } from "../../domain/result.js";
+import type { ScenarioEvent } from "../../domain/scenario/events.js";
 import type { Scenario } from "../../domain/scenario/scenario.js";
+import { registerBorrower } from "../borrowers.js";
+import type { AppContext } from "../context.js";
+import type { AppError, AppResult } from "../errors.js";
+import { chargeDueInstallments } from "../loans/charge-due.js";
+import type { EventView } from "../loans/event-view.js";
+import type { LoanView } from "../loans/loan-view.js";
+import { getLoan, originate, pay, refund, settle } from "../loans/loans.js";
+import { createProduct } from "../products.js";
 
-/** One loan of the output document (../SCENARIOS.md "Output"), amounts as decimal strings. */
+/** The clock of a simulation: it reads whatever instant the scenario has reached. */
+export interface SimulationClock {
+  now(): number;
+  set(instant: number): void;
+}
+
+export function simulationClock(start: number): SimulationClock {
+  let current = start;
+  return {
+    now: () => current,
+    set: (instant) => {
+      current = instant;
+    },
+  };
+}
+
+type Money = Record<"principal" | "interest" | "fee" | "late", string>;
+
+/** One loan of the report (../SCENARIOS.md "Output"), amounts as decimal strings. */
 export interface LoanReport {
   readonly borrower: string;
   readonly product: string;
@@ -13,14 +42,22 @@ export interface LoanReport {
   readonly installments: number;
   readonly apr: string;
   readonly ear: string;
+  /** The contractual schedule at origination; later changes are in `events`. */
   readonly schedule: readonly {
-    readonly n: number;
-    readonly due: string;
-    readonly principal: string;
-    readonly interest: string;
-    readonly fee: string;
-    readonly total: string;
+    n: number;
+    due: string;
+    principal: string;
+    interest: string;
+    fee: string;
+    total: string;
   }[];
+  readonly final: {
+    readonly status: string;
+    readonly outstanding: Money;
+    readonly paid: Money;
+    readonly charged: { readonly interest: string; readonly fee: string; readonly late: string };
+    readonly credit: string;
+  };
 }
 
 export interface SimulationReport {
@@ -29,62 +66,163 @@ export interface SimulationReport {
   readonly end: string;
   readonly loans: Record<string, LoanReport>;
   readonly decisions: readonly unknown[];
-  readonly events: readonly unknown[];
+  readonly events: readonly EventView[];
+}
+
+/** A use case refused an event: the scenario is bad input at that event. */
+export class SimulationRefused extends Error {
+  override name = "SimulationRefused";
+  constructor(readonly problems: readonly Problem[]) {
+    super(problems[0]?.message ?? "refused");
+  }
 }
 
 /**
- * Runs a validated scenario: every event in time order through the same domain code that serves
- * production, and reports the result. The same scenario always gives the same report.
+ * Runs a validated scenario through the same use cases that serve the API, on the store the
+ * caller gives (a fresh temporary one), with the simulation's clock: products and borrowers are
+ * registered, events run in time order, and at the end every loan is charged through `end`.
  */
-export function runScenario(scenario: Scenario): SimulationReport {
-  const loans: Record<string, LoanReport> = {};
-  for (const event of scenario.events) {
-    switch (event.type) {
-      case "originate": {
-        const offer = offerPlan(event.product, event.principal, event.installments, event.date);
-        loans[event.loan] = reportLoan(
-          event.borrower,
-          event.installments,
-          offer,
-          event.product.currency,
-        );
-        break;
-      }
-    }
+export async function runScenario(
+  ctx: AppContext,
+  clock: SimulationClock,
+  scenario: Scenario,
+): Promise<SimulationReport> {
+  clock.set(startOfDay(scenario.start, scenario.pack.timeZone));
+  for (const [i, raw] of scenario.definitions.products.entries()) {
+    must(
+      await createProduct(ctx, { jurisdiction: scenario.pack.id, ...(raw as object) }),
+      `products[${i}]`,
+    );
   }
+  for (const [i, raw] of scenario.definitions.borrowers.entries())
+    must(await registerBorrower(ctx, raw), `borrowers[${i}]`);
+
+  const loanIds = new Map<string, string>();
+  const reports: Record<string, Omit<LoanReport, "final">> = {};
+  const events: EventView[] = [];
+  for (const event of scenario.events) {
+    clock.set(event.at);
+    events.push(...(await runEvent(ctx, event, loanIds, reports)));
+  }
+  clock.set(startOfDay(addDays(scenario.end, 1), scenario.pack.timeZone) - 1);
+  const loans: Record<string, LoanReport> = {};
+  for (const [name, id] of loanIds) {
+    const charged = must(await chargeDueInstallments(ctx, id, scenario.end), "end");
+    events.push(...charged.map((e) => ({ ...e, loan: name })));
+    const report = reports[name] as Omit<LoanReport, "final">;
+    loans[name] = { ...report, final: finalOf(must(await getLoan(ctx, id), "end")) };
+  }
+  events.sort((a, b) =>
+    String(a.date) < String(b.date) ? -1 : String(a.date) > String(b.date) ? 1 : 0,
+  );
   return {
     jurisdiction: scenario.pack.ref,
     start: scenario.start,
     end: scenario.end,
     loans,
     decisions: [],
-    events: [],
+    events,
   };
 }
 
-function reportLoan(
-  borrower: string,
-  installments: number,
-  offer: PlanOffer,
-  currency: Currency,
-): LoanReport {
-  const money = (amount: bigint) => formatAmount(amount, currency);
+async function runEvent(
+  ctx: AppContext,
+  event: ScenarioEvent,
+  loanIds: Map<string, string>,
+  reports: Record<string, Omit<LoanReport, "final">>,
+): Promise<EventView[]> {
+  const where = `events[${event.index}]`;
+  const at = formatInstant(event.at);
+  if (event.type === "originate") {
+    const created = must(
+      await originate(ctx, {
+        orderId: `scenario-${event.loan}`,
+        borrowerId: event.borrower,
+        productId: event.product.id,
+        principal: formatAmount(event.principal, event.product.currency),
+        installments: event.installments,
+        date: event.date,
+      }),
+      where,
+    );
+    loanIds.set(event.loan, created.loan.id);
+    reports[event.loan] = {
+      borrower: event.borrower,
+      product: event.product.id,
+      originated: event.date,
+      currency: created.loan.currency,
+      principal: created.loan.principal,
+      installments: event.installments,
+      apr: created.apr,
+      ear: created.ear,
+      schedule: created.loan.installments.map((i) => ({
+        n: i.n,
+        due: i.due,
+        principal: i.principal,
+        interest: i.interest,
+        fee: i.fee,
+        total: sumAmounts([i.principal, i.interest, i.fee], event.product.currency),
+      })),
+    };
+    return [
+      { type: "originated", date: event.date, loan: event.loan, principal: created.loan.principal },
+    ];
+  }
+  const id = loanIds.get(event.loan) as string;
+  const idempotency =
+    event.type !== "settle" && event.key ? { scope: "scenario", key: event.key } : undefined;
+  const result =
+    event.type === "payment"
+      ? await pay(
+          ctx,
+          id,
+          { amount: event.amount, at },
+          idempotency ?? { scope: "scenario", key: `event-${event.index}` },
+        )
+      : event.type === "refund"
+        ? await refund(ctx, id, { amount: event.amount, at }, idempotency)
+        : await settle(ctx, id, { at });
+  const done = must(result, where);
+  if (done.replayed) return [];
+  return done.events.map((e) => ({ ...e, loan: event.loan }));
+}
+
+/** The sum of decimal strings that the use case wrote in this currency. */
+function sumAmounts(values: readonly string[], currency: Currency): string {
+  let total = 0n;
+  for (const value of values) {
+    const parsed = parseAmount(value, currency, "amount");
+    if (!parsed.ok) throw new Error("a use case wrote an amount it cannot read back");
+    total += parsed.value;
+  }
+  return formatAmount(total, currency);
+}
+
+function finalOf(loan: LoanView): LoanReport["final"] {
+  const { late, fee, interest, principal } = loan.outstanding;
   return {
-    borrower,
-    product: offer.productId,
-    originated: offer.origination,
-    currency: currency.code,
-    principal: money(offer.principal),
-    installments,
-    apr: offer.disclosure.apr,
-    ear: offer.disclosure.ear,
-    schedule: offer.schedule.map((row) => ({
-      n: row.n,
-      due: row.due,
-      principal: money(row.principal),
-      interest: money(row.interest),
-      fee: money(row.fee),
-      total: money(row.total),
-    })),
+    status: loan.status,
+    outstanding: { principal, interest, fee, late },
+    paid: {
+      principal: loan.paid.principal,
+      interest: loan.paid.interest,
+      fee: loan.paid.fee,
+      late: loan.paid.late,
+    },
+    charged: loan.charged,
+    credit: loan.credit,
   };
+}
+
+/** Unwraps a use case's answer, turning a refusal into a problem located at the event. */
+function must<T>(result: AppResult<T>, where: string): T {
+  if (result.ok) return result.value;
+  throw new SimulationRefused(problemsAt(result.error, where));
+}
+
+function problemsAt(error: AppError, where: string): Problem[] {
+  const problems = error.problems?.length
+    ? error.problems
+    : [{ code: error.code, field: "", message: error.message }];
+  return problems.map((p) => ({ ...p, field: p.field ? `${where}.${p.field}` : where }));
 }

@@ -1,9 +1,11 @@
 import type { SimulationReport } from "../../app/simulate/run-scenario.js";
 import { formatAmount, parseAmount } from "../../domain/money/amount.js";
 import { CNY, currencyOf } from "../../domain/money/currency.js";
+import { configurationFrom } from "../compose.js";
 import { demoScenario } from "../demo-scenario.js";
 import { type CommandIo, exitInternal, exitOk, reportProblems } from "../io.js";
 import { renderTable } from "../table.js";
+import { seedDemo } from "./seed-demo.js";
 import { simulate } from "./simulate.js";
 
 /**
@@ -18,13 +20,18 @@ export async function demoCommand(args: readonly string[], io: CommandIo): Promi
       { code: "usage", field: unknown[0] ?? "", message: "usage: fenqi demo [--json]" },
     ]);
   }
-  const report = simulate(demoScenario);
+  const report = await simulate(demoScenario);
   if (!report.ok) {
     // The built-in scenario is part of fenqi: if it does not validate, fenqi is broken.
     reportProblems(io, "demo", report.error);
     return exitInternal;
   }
-  io.out(json ? `${JSON.stringify(report.value, null, 2)}\n` : summarize(report.value));
+  if (json) {
+    io.out(`${JSON.stringify(report.value, null, 2)}\n`);
+    return exitOk;
+  }
+  io.out(summarize(report.value));
+  io.out(await seedDemo(configurationFrom(process.env)));
   return exitOk;
 }
 
@@ -49,11 +56,13 @@ export function summarize(report: SimulationReport): string {
       formatAmount(cost, currency),
       `${loan.apr}%`,
       `${loan.ear}%`,
+      loan.final.status,
+      loan.final.outstanding.principal,
     ];
   });
   const [firstId, firstLoan] = loans[0] ?? [];
   const lines = [
-    `fenqi demo — ${report.jurisdiction}, ${loans.length} installment plans originated ${report.start} to ${report.end}`,
+    `fenqi demo — ${report.jurisdiction}, ${loans.length} installment plans serviced ${report.start} to ${report.end}`,
     "",
     renderTable(
       [
@@ -66,9 +75,11 @@ export function summarize(report: SimulationReport): string {
         "total cost",
         "APR",
         "EAR",
+        "status",
+        "owed",
       ],
       planRows,
-      ["principal", "n", "1st payment", "total cost", "APR", "EAR"],
+      ["principal", "n", "1st payment", "total cost", "APR", "EAR", "owed"],
     ),
   ];
   if (firstId && firstLoan) {

@@ -1,7 +1,15 @@
-import { readFile } from "node:fs/promises";
-import { runScenario, type SimulationReport } from "../../app/simulate/run-scenario.js";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  runScenario,
+  SimulationRefused,
+  type SimulationReport,
+  simulationClock,
+} from "../../app/simulate/run-scenario.js";
 import type { Problem, Result } from "../../domain/result.js";
 import { parseScenario } from "../../domain/scenario/scenario.js";
+import { openApp } from "../compose.js";
 import { type CommandIo, exitOk, reportProblems } from "../io.js";
 
 /** A scenario file larger than this is refused before it is parsed. */
@@ -17,16 +25,41 @@ export async function simulateCommand(args: readonly string[], io: CommandIo): P
   }
   const loaded = await loadScenarioFile(file);
   if (!loaded.ok) return reportProblems(io, "simulate", loaded.error);
-  const report = simulate(loaded.value);
+  const report = await simulate(loaded.value);
   if (!report.ok) return reportProblems(io, "simulate", report.error);
   io.out(`${JSON.stringify(report.value, null, 2)}\n`);
   return exitOk;
 }
 
-/** Validates and runs a parsed scenario document. */
-export function simulate(document: unknown): Result<SimulationReport, Problem[]> {
+/**
+ * Validates and runs a parsed scenario document on a fresh temporary SQLite store (its own key
+ * file, a simulated clock and counted ids, so the same file gives the same report), which is
+ * deleted afterwards.
+ */
+export async function simulate(document: unknown): Promise<Result<SimulationReport, Problem[]>> {
   const scenario = parseScenario(document);
-  return scenario.ok ? { ok: true, value: runScenario(scenario.value) } : scenario;
+  if (!scenario.ok) return scenario;
+  const dir = await mkdtemp(join(tmpdir(), "fenqi-simulate-"));
+  const clock = simulationClock(0);
+  let counter = 0;
+  const ids = { next: (prefix: string) => `${prefix}_${String(++counter).padStart(6, "0")}` };
+  const ctx = await openApp(
+    {
+      databaseUrl: undefined,
+      sqlitePath: join(dir, "simulation.db"),
+      keyFile: join(dir, "simulation.key"),
+    },
+    { clock, ids },
+  );
+  try {
+    return { ok: true, value: await runScenario(ctx, clock, scenario.value) };
+  } catch (error) {
+    if (error instanceof SimulationRefused) return { ok: false, error: [...error.problems] };
+    throw error;
+  } finally {
+    await ctx.store.close();
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /**

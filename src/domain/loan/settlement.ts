@@ -111,11 +111,11 @@ export function settleLoan(
   loan: LoanState,
   product: Product,
   date: CivilDate,
-): Serviced & { quote: SettlementQuote } {
+): Serviced & { quote: SettlementQuote; allocated: Parts } {
   const working = new WorkingLoan(loan, product, date, "charge");
   chargeDue(working);
   working.nextEntry("settle");
   const quote = quoteWorking(working);
-  settleWorking(working, quote.total, quote);
-  return { ...working.finish(), quote };
+  const allocated = settleWorking(working, quote.total, quote);
+  return { ...working.finish(), quote, allocated };
 }

@@ -1,10 +1,10 @@
+import type { BorrowerInput } from "../borrower/borrower-input.js";
 import { type CivilDate, compareDates, parseCivilDate } from "../calendar/civil-date.js";
 import { civilDateAt, type Instant, parseInstant, startOfDay } from "../calendar/instant.js";
 import type { JurisdictionPack } from "../jurisdiction/packs.js";
 import type { Product } from "../product/product.js";
 import type { Result } from "../result.js";
 import type { FieldReader } from "../validation/reader.js";
-import type { BorrowerInput } from "./borrower.js";
 
 /** What the event readers need to know about the scenario read so far. */
 export interface ScenarioContext {
@@ -13,8 +13,10 @@ export interface ScenarioContext {
   readonly end: CivilDate;
   readonly products: ReadonlyMap<string, Product>;
   readonly borrowers: ReadonlyMap<string, BorrowerInput>;
-  /** Loan ids originated by earlier events in the file. */
-  readonly loans: Set<string>;
+  /** Loans originated by earlier events in the file: when, and under which product. */
+  readonly loans: Map<string, { readonly at: Instant; readonly product: Product }>;
+  /** Idempotency keys seen so far, with the body they came with. */
+  readonly keys: Map<string, string>;
 }
 
 /**

@@ -1,10 +1,10 @@
+import { idPattern } from "../borrower/borrower-input.js";
 import type { CivilDate } from "../calendar/civil-date.js";
 import type { Instant } from "../calendar/instant.js";
 import type { Amount } from "../money/amount.js";
 import type { Product } from "../product/product.js";
 import type { Problem } from "../result.js";
 import { type FieldReader, readObject } from "../validation/reader.js";
-import { idPattern } from "./borrower.js";
 import { readAt, type ScenarioContext } from "./context.js";
 
 interface EventBase {
@@ -24,13 +24,24 @@ export interface OriginateEvent extends EventBase {
   readonly installments: number;
 }
 
-export type ScenarioEvent = OriginateEvent;
+/** A payment by the borrower or a merchandise refund by the merchant. */
+export interface MoneyEvent extends EventBase {
+  readonly type: "payment" | "refund";
+  readonly loan: string;
+  /** The amount exactly as written in the file (a decimal string); it is parsed by the use case. */
+  readonly amount: string;
+  readonly key: string | undefined;
+}
+
+export interface SettleEvent extends EventBase {
+  readonly type: "settle";
+  readonly loan: string;
+}
+
+export type ScenarioEvent = OriginateEvent | MoneyEvent | SettleEvent;
 
 /** Event types of ../SCENARIOS.md that this version of fenqi does not run yet: refused, never skipped. */
 export const laterEventTypes = [
-  "payment",
-  "refund",
-  "settle",
   "consent",
   "preference",
   "contact",
@@ -41,7 +52,9 @@ export const laterEventTypes = [
   "promise",
 ] as const;
 
-const eventTypes = ["originate", ...laterEventTypes] as const;
+const eventTypes = ["originate", "payment", "refund", "settle", ...laterEventTypes] as const;
+
+const keyPattern = /^[\x21-\x7e]{1,255}$/;
 
 /** Reads one event of the file at `path` (`events[3]`), checking it against what came before. */
 export function readEvent(
@@ -56,7 +69,7 @@ export function readEvent(
   const before = problems.length;
   const type = r.choice("type", eventTypes);
   if (problems.length > before) return undefined;
-  if (type !== "originate") {
+  if ((laterEventTypes as readonly string[]).includes(type)) {
     r.problem(
       "event.unsupported",
       "type",
@@ -65,16 +78,22 @@ export function readEvent(
     return undefined;
   }
   const when = readAt(r, context);
-  const event = readOriginate(r, context);
+  const body =
+    type === "originate"
+      ? readOriginate(r, context, when?.at)
+      : type === "settle"
+        ? readLoanRef(r, context, when?.at)
+        : readMoney(r, context, when?.at, raw);
   r.rejectUnknown();
-  if (!when || !event) return undefined;
-  return { index, ...when, ...event };
+  if (!when || !body || problems.length > before) return undefined;
+  return { index, ...when, ...body, type } as ScenarioEvent;
 }
 
 function readOriginate(
   r: FieldReader,
   context: ScenarioContext,
-): Omit<OriginateEvent, keyof EventBase> | undefined {
+  at: Instant | undefined,
+): Omit<OriginateEvent, keyof EventBase | "type"> | undefined {
   const before = r.problems.length;
   const loan = r.string("loan", idPattern);
   const borrower = r.string("borrower", idPattern);
@@ -106,7 +125,64 @@ function readOriginate(
   }
   if (principal === 0n)
     r.problem("event.zero_principal", "principal", `${r.field("principal")} must be above zero`);
-  if (r.problems.length > before || !product) return undefined;
-  context.loans.add(loan);
-  return { type: "originate", loan, borrower, product, principal, installments };
+  if (r.problems.length > before || !product || at === undefined) return undefined;
+  context.loans.set(loan, { at, product });
+  return { loan, borrower, product, principal, installments };
+}
+
+/** The loan an event acts on: originated earlier in the file, and not later in time. */
+function readLoanRef(
+  r: FieldReader,
+  context: ScenarioContext,
+  at: Instant | undefined,
+): { loan: string } | undefined {
+  const before = r.problems.length;
+  const loan = r.string("loan", idPattern);
+  if (r.problems.length > before) return undefined;
+  const origination = context.loans.get(loan);
+  if (!origination) {
+    r.problem(
+      "event.unknown_loan",
+      "loan",
+      `${r.field("loan")} names no loan originated earlier in the file`,
+    );
+    return undefined;
+  }
+  if (at !== undefined && at < origination.at) {
+    r.problem(
+      "event.before_origination",
+      "at",
+      `${r.field("at")} is before the loan's origination`,
+    );
+    return undefined;
+  }
+  return { loan };
+}
+
+function readMoney(
+  r: FieldReader,
+  context: ScenarioContext,
+  at: Instant | undefined,
+  raw: unknown,
+): Omit<MoneyEvent, keyof EventBase | "type"> | undefined {
+  const ref = readLoanRef(r, context, at);
+  const product = ref ? context.loans.get(ref.loan)?.product : undefined;
+  const amount = r.amount("amount", product?.currency ?? context.pack.currency);
+  if (r.has("amount") && amount === 0n)
+    r.problem("event.zero_amount", "amount", `${r.field("amount")} must be above zero`);
+  const key = r.has("key") ? r.string("key", keyPattern) : undefined;
+  if (key !== undefined && key !== "") {
+    // The same key with the same body is one event (a retry); with another body, a mistake.
+    const body = JSON.stringify(raw);
+    const seen = context.keys.get(key);
+    if (seen !== undefined && seen !== body)
+      r.problem(
+        "event.key_reused",
+        "key",
+        `${r.field("key")} was used before with a different body`,
+      );
+    context.keys.set(key, body);
+  }
+  if (!ref) return undefined;
+  return { loan: ref.loan, amount: r.value("amount") as string, key };
 }

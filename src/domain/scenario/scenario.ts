@@ -1,3 +1,4 @@
+import { type BorrowerInput, readBorrower } from "../borrower/borrower-input.js";
 import {
   type CivilDate,
   compareDates,
@@ -9,7 +10,6 @@ import type { Product } from "../product/product.js";
 import { validateProduct } from "../product/validate-product.js";
 import type { Problem, Result } from "../result.js";
 import { type FieldReader, readObject } from "../validation/reader.js";
-import { type BorrowerInput, readBorrower } from "./borrower.js";
 import type { ScenarioContext } from "./context.js";
 import { readEvent, type ScenarioEvent } from "./events.js";
 
@@ -20,6 +20,11 @@ export interface Scenario {
   readonly end: CivilDate;
   readonly products: ReadonlyMap<string, Product>;
   readonly borrowers: ReadonlyMap<string, BorrowerInput>;
+  /** The product and borrower objects as written, in file order: the simulation registers them through the same use cases as the API. */
+  readonly definitions: {
+    readonly products: readonly unknown[];
+    readonly borrowers: readonly unknown[];
+  };
   /** In time order; events at the same instant keep their file order. */
   readonly events: readonly ScenarioEvent[];
 }
@@ -66,14 +71,26 @@ export function parseScenario(raw: unknown): Result<Scenario, Problem[]> {
   r.rejectUnknown();
   if (problems.length || !start || !end) return { ok: false, error: problems };
 
-  const context: ScenarioContext = { pack, start, end, products, borrowers, loans: new Set() };
+  const context: ScenarioContext = {
+    pack,
+    start,
+    end,
+    products,
+    borrowers,
+    loans: new Map(),
+    keys: new Map(),
+  };
   const events = r.array("events", (e, p) => readEvent(e, p, context, problems));
   if (events.length > scenarioEventsMax) {
     r.problem("scenario.events", "events", `events holds at most ${scenarioEventsMax}`);
   }
   if (problems.length) return { ok: false, error: problems };
   events.sort((a, b) => a.at - b.at || a.index - b.index);
-  return { ok: true, value: { pack, start, end, products, borrowers, events } };
+  const definitions = {
+    products: arrayOf(r.value("products")),
+    borrowers: arrayOf(r.value("borrowers")),
+  };
+  return { ok: true, value: { pack, start, end, products, borrowers, definitions, events } };
 }
 
 /** Automatic contact strategies run with overdue handling; until then only `null` is accepted, never silently ignored. */
@@ -125,4 +142,8 @@ class RootReader {
     if (items.length > max) this.r.problem("scenario.too_many", key, `${key} holds at most ${max}`);
     return byId;
   }
+}
+
+function arrayOf(value: unknown): readonly unknown[] {
+  return Array.isArray(value) ? value : [];
 }

@@ -25,12 +25,15 @@ export interface EmergencyContactInput {
 export interface BorrowerInput {
   readonly id: string;
   readonly timeZone: string;
+  readonly name: string | undefined;
   readonly phone: string | undefined;
   readonly email: string | undefined;
   readonly emergencyContacts: readonly EmergencyContactInput[];
 }
 
 export const idPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** A name: 1 to 100 characters, no control characters. */
+const namePattern = /^[^\p{Cc}]{1,100}$/u;
 /** E.164: a plus sign and 7 to 15 digits. */
 const phonePattern = /^\+[1-9][0-9]{6,14}$/;
 const emailPattern = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{1,63}$/;
@@ -55,6 +58,7 @@ export function readBorrower(
   const borrower: BorrowerInput = {
     id: r.string("id", idPattern),
     timeZone,
+    name: r.has("name") ? r.string("name", namePattern) : undefined,
     phone: r.has("phone") ? r.string("phone", phonePattern) : undefined,
     email: r.has("email") ? r.string("email", emailPattern) : undefined,
     emergencyContacts: r.array("emergencyContacts", (e, p) => readContact(e, p, problems), []),

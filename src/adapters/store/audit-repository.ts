@@ -1,0 +1,86 @@
+import { type Selectable, sql } from "kysely";
+import type { AuditLeaf, AuditLeafInput, AuditRepository } from "../../ports/store.js";
+import { auditLeafHash, canonicalJson } from "./audit-hash.js";
+import { type Db, int8OfNumber, numberOf, pageLimit } from "./codec.js";
+import type { StoreDialect } from "./dialect.js";
+import type { AuditLeafTable } from "./schema.js";
+
+/**
+ * The PostgreSQL advisory lock that serializes audit appends: "fenqiaud" in ASCII, a
+ * positive BIGINT unlikely to collide with any other lock key. Taken per
+ * transaction, it is released at commit or rollback, after the new leaf is visible to the next
+ * holder.
+ */
+export const auditAppendLockKey = 0x66656e71_69617564n;
+
+/**
+ * The append-only audit log (DESIGN.md "Audit"). Leaves are numbered 0, 1, 2, … without gaps —
+ * the leaf index of RFC 6962, so the tree size is the leaf count — and each stores its own hash.
+ * The next number is max + 1 taken inside the caller's transaction: a rolled-back append frees
+ * its number for the next one, so no gap can appear. SQLite transactions already exclude each
+ * other (BEGIN IMMEDIATE); on PostgreSQL the advisory lock does it.
+ */
+export class SqlAuditRepository implements AuditRepository {
+  constructor(
+    private readonly db: Db,
+    private readonly dialect: StoreDialect,
+  ) {}
+
+  async append(input: AuditLeafInput): Promise<AuditLeaf> {
+    if (this.dialect === "postgres") {
+      await sql`select pg_advisory_xact_lock(cast(${auditAppendLockKey} as bigint))`.execute(
+        this.db,
+      );
+    }
+    const { last } = await this.db
+      .selectFrom("audit_leaves")
+      .select((eb) => eb.fn.max("seq").as("last"))
+      .executeTakeFirstOrThrow();
+    const seq = last === null ? 0 : numberOf(last, "audit_leaves.seq") + 1;
+    const leaf = { seq, at: input.at, kind: input.kind, subject: input.subject, data: input.data };
+    const hash = auditLeafHash(leaf);
+    await this.db
+      .insertInto("audit_leaves")
+      .values({
+        seq: BigInt(seq),
+        at: int8OfNumber(leaf.at, "audit.at"),
+        kind: leaf.kind,
+        subject: leaf.subject,
+        data: canonicalJson(leaf.data),
+        hash,
+      })
+      .execute();
+    return { ...leaf, hash };
+  }
+
+  /** Leaves from `fromSeq` on, in order; at most `pageSizeMax` per call. */
+  async list(fromSeq: number, limit: number): Promise<AuditLeaf[]> {
+    const rows = await this.db
+      .selectFrom("audit_leaves")
+      .selectAll()
+      .where("seq", ">=", int8OfNumber(fromSeq, "fromSeq"))
+      .orderBy("seq")
+      .limit(pageLimit({ limit }))
+      .execute();
+    return rows.map(leafOf);
+  }
+
+  async count(): Promise<number> {
+    const { leaves } = await this.db
+      .selectFrom("audit_leaves")
+      .select((eb) => eb.fn.countAll<bigint | number>().as("leaves"))
+      .executeTakeFirstOrThrow();
+    return numberOf(leaves, "audit leaf count");
+  }
+}
+
+function leafOf(row: Selectable<AuditLeafTable>): AuditLeaf {
+  return {
+    seq: numberOf(row.seq, "audit_leaves.seq"),
+    at: numberOf(row.at, "audit_leaves.at"),
+    kind: row.kind,
+    subject: row.subject,
+    data: JSON.parse(row.data) as AuditLeaf["data"],
+    hash: row.hash,
+  };
+}

@@ -1,0 +1,202 @@
+import type { Insertable, Selectable } from "kysely";
+import type { InstallmentState, LoanState, LoanStatus } from "../../domain/loan/loan.js";
+import { assert } from "../../domain/result.js";
+import { ConcurrentUpdateError, type LoanRepository, type Page } from "../../ports/store.js";
+import {
+  batches,
+  type Db,
+  flag,
+  flagOf,
+  int8,
+  int8OfNumber,
+  numberOf,
+  pageLimit,
+} from "./codec.js";
+import type { InstallmentTable, LoanTable } from "./schema.js";
+
+/** The statuses a stored loan may have; anything else in the table is corruption, not data. */
+const loanStatuses: ReadonlySet<string> = new Set<LoanStatus>([
+  "open",
+  "settled",
+  "cancelled",
+  "charged_off",
+]);
+
+/**
+ * Loans and their installments. A loan is written whole: its row, then every installment of the
+ * schedule in force, so what is read back is exactly the state that was written (installments in
+ * order of `n`). Updates are guarded by the loan's version (optimistic concurrency): the row is
+ * changed only if it still holds the version just below the new one, which on PostgreSQL's read
+ * committed isolation also makes a second writer wait for the first and then find no match.
+ */
+export class SqlLoanRepository implements LoanRepository {
+  constructor(private readonly db: Db) {}
+
+  async insert(loan: LoanState, createdAt: number): Promise<void> {
+    await this.db
+      .insertInto("loans")
+      .values({
+        ...loanColumns(loan),
+        id: loan.id,
+        created_at: int8OfNumber(createdAt, "createdAt"),
+      })
+      .execute();
+    await this.insertInstallments(loan);
+  }
+
+  async get(id: string): Promise<LoanState | undefined> {
+    const row = await this.db
+      .selectFrom("loans")
+      .selectAll()
+      .where("id", "=", id)
+      .executeTakeFirst();
+    return row && (await this.withInstallments([row]))[0];
+  }
+
+  async getByOrderId(orderId: string): Promise<LoanState | undefined> {
+    const row = await this.db
+      .selectFrom("loans")
+      .selectAll()
+      .where("order_id", "=", orderId)
+      .executeTakeFirst();
+    return row && (await this.withInstallments([row]))[0];
+  }
+
+  async update(loan: LoanState): Promise<void> {
+    const version = int8OfNumber(loan.version, "loan.version");
+    const result = await this.db
+      .updateTable("loans")
+      .set(loanColumns(loan))
+      .where("id", "=", loan.id)
+      .where("version", "=", version - 1n)
+      .executeTakeFirst();
+    if (result.numUpdatedRows !== 1n) {
+      throw new ConcurrentUpdateError(
+        `loan ${loan.id} is not at version ${version - 1n}: another writer changed it first`,
+      );
+    }
+    // The schedule in force replaces the stored one: installments removed from the state (a
+    // principal reduction that shortened the term) must disappear, so delete, then insert.
+    await this.db.deleteFrom("installments").where("loan_id", "=", loan.id).execute();
+    await this.insertInstallments(loan);
+  }
+
+  async list(
+    filter: { status?: LoanStatus; borrowerId?: string },
+    page: Page,
+  ): Promise<LoanState[]> {
+    const rows = await this.db
+      .selectFrom("loans")
+      .selectAll()
+      .$if(filter.status !== undefined, (q) => q.where("status", "=", filter.status ?? ""))
+      .$if(filter.borrowerId !== undefined, (q) =>
+        q.where("borrower_id", "=", filter.borrowerId ?? ""),
+      )
+      .$if(page.after !== undefined, (q) => q.where("id", ">", page.after ?? ""))
+      .orderBy("id")
+      .limit(pageLimit(page))
+      .execute();
+    return this.withInstallments(rows);
+  }
+
+  private async insertInstallments(loan: LoanState): Promise<void> {
+    const rows = loan.installments.map((i) => installmentRow(loan.id, i));
+    for (const batch of batches(rows))
+      await this.db.insertInto("installments").values(batch).execute();
+  }
+
+  /** Loads the installments of several loans in one query (a page is at most `pageSizeMax` loans). */
+  private async withInstallments(rows: Selectable<LoanTable>[]): Promise<LoanState[]> {
+    if (rows.length === 0) return [];
+    const installmentRows = await this.db
+      .selectFrom("installments")
+      .selectAll()
+      .where(
+        "loan_id",
+        "in",
+        rows.map((r) => r.id),
+      )
+      .orderBy("loan_id")
+      .orderBy("n")
+      .execute();
+    const byLoan = new Map<string, InstallmentState[]>();
+    for (const row of installmentRows) {
+      const list = byLoan.get(row.loan_id) ?? [];
+      list.push(installmentOf(row));
+      byLoan.set(row.loan_id, list);
+    }
+    return rows.map((row) => loanOf(row, byLoan.get(row.id) ?? []));
+  }
+}
+
+/** Every column of a loan row except its id and creation instant, which never change. */
+function loanColumns(loan: LoanState) {
+  return {
+    borrower_id: loan.borrowerId,
+    product_id: loan.productId,
+    order_id: loan.orderId,
+    currency: loan.currency,
+    principal: int8(loan.principal, "loan.principal"),
+    origination: loan.origination,
+    status: loan.status,
+    principal_reduced: int8(loan.principalReduced, "loan.principalReduced"),
+    credit: int8(loan.credit, "loan.credit"),
+    charged_through: loan.chargedThrough,
+    version: int8OfNumber(loan.version, "loan.version"),
+  };
+}
+
+function installmentRow(loanId: string, i: InstallmentState): Insertable<InstallmentTable> {
+  const field = (name: string) => `installment ${i.n} ${name}`;
+  return {
+    loan_id: loanId,
+    n: int8OfNumber(i.n, field("n")),
+    due_date: i.due,
+    principal: int8(i.principal, field("principal")),
+    interest: int8(i.interest, field("interest")),
+    fee: int8(i.fee, field("fee")),
+    charged: flag(i.charged),
+    late: int8(i.late, field("late")),
+    paid_late: int8(i.paid.late, field("paid.late")),
+    paid_fee: int8(i.paid.fee, field("paid.fee")),
+    paid_interest: int8(i.paid.interest, field("paid.interest")),
+    paid_principal: int8(i.paid.principal, field("paid.principal")),
+  };
+}
+
+function installmentOf(row: Selectable<InstallmentTable>): InstallmentState {
+  return {
+    n: numberOf(row.n, "installments.n"),
+    due: row.due_date,
+    principal: row.principal,
+    interest: row.interest,
+    fee: row.fee,
+    charged: flagOf(row.charged),
+    late: row.late,
+    paid: {
+      late: row.paid_late,
+      fee: row.paid_fee,
+      interest: row.paid_interest,
+      principal: row.paid_principal,
+    },
+  };
+}
+
+function loanOf(row: Selectable<LoanTable>, installments: InstallmentState[]): LoanState {
+  assert(loanStatuses.has(row.status), `loan ${row.id} has an unknown status`);
+  return {
+    id: row.id,
+    borrowerId: row.borrower_id,
+    productId: row.product_id,
+    orderId: row.order_id,
+    currency: row.currency,
+    principal: row.principal,
+    origination: row.origination,
+    status: row.status as LoanStatus,
+    installments,
+    principalReduced: row.principal_reduced,
+    credit: row.credit,
+    chargedThrough: row.charged_through,
+    version: numberOf(row.version, "loans.version"),
+  };
+}

@@ -1,0 +1,18 @@
+import type { Migration, MigrationProvider } from "kysely";
+import type { StoreDialect } from "../dialect.js";
+import { initialMigration } from "./0001-initial.js";
+
+/**
+ * Every migration, in code: no directory scan, so a bundled or compiled build migrates the same
+ * way and a missing file is a compile error rather than a silently skipped migration. Names sort
+ * in the order they run.
+ */
+export function migrationsFor(dialect: StoreDialect): Record<string, Migration> {
+  return {
+    "0001-initial": initialMigration(dialect),
+  };
+}
+
+export function migrationProvider(dialect: StoreDialect): MigrationProvider {
+  return { getMigrations: async () => migrationsFor(dialect) };
+}

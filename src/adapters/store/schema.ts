@@ -1,0 +1,156 @@
+import type { ColumnType, Generated } from "kysely";
+
+/**
+ * The one schema behind both stores (DESIGN.md "Storage and scale"), as Kysely sees it. Column
+ * types are chosen so the same rows mean the same thing on SQLite and PostgreSQL:
+ *
+ * - money, counters and instants are BIGINT, read back as `bigint` on both (better-sqlite3 with
+ *   safe integers; pg with an INT8 → BigInt type parser), so nothing above 2^53 is ever rounded;
+ * - booleans are INTEGER 0/1, which PostgreSQL returns as `number` and SQLite as `bigint`, so
+ *   they are typed as either and read with `flagOf`;
+ * - ids are TEXT, civil dates TEXT `YYYY-MM-DD`, JSON TEXT.
+ *
+ * Writes always pass `bigint` for BIGINT columns: a JS number would be bound as a double by
+ * better-sqlite3, which is exact only below 2^53.
+ */
+export interface Database {
+  products: ProductTable;
+  borrowers: BorrowerTable;
+  emergency_contacts: EmergencyContactTable;
+  loans: LoanTable;
+  installments: InstallmentTable;
+  operations: OperationTable;
+  journal_entries: JournalEntryTable;
+  postings: PostingTable;
+  audit_leaves: AuditLeafTable;
+  idempotency_keys: IdempotencyKeyTable;
+  api_keys: ApiKeyTable;
+}
+
+/** A BIGINT column: written and read as `bigint`. */
+export type Int8 = ColumnType<bigint, bigint, bigint>;
+
+/** A nullable BIGINT column (an instant that may not have happened yet). */
+export type NullableInt8 = ColumnType<bigint | null, bigint | null, bigint | null>;
+
+/** An INTEGER 0/1 column: `number` from PostgreSQL, `bigint` from SQLite (safe integers). */
+export type Flag = ColumnType<number | bigint, number, number>;
+
+export interface ProductTable {
+  id: string;
+  jurisdiction: string;
+  /** The product definition as given, JSON. */
+  definition: string;
+  created_at: Int8;
+}
+
+export interface BorrowerTable {
+  id: string;
+  time_zone: string;
+  master_key_id: string;
+  wrapped_data_key: string;
+  sealed: string;
+  phone_hash: string | null;
+  email_hash: string | null;
+  created_at: Int8;
+}
+
+export interface EmergencyContactTable {
+  borrower_id: string;
+  contact_id: string;
+  /** The contact's place in the borrower's list (0-based). */
+  position: Int8;
+  relation: string;
+  sealed_phone: string;
+  phone_hash: string;
+}
+
+export interface LoanTable {
+  id: string;
+  borrower_id: string;
+  product_id: string;
+  order_id: string;
+  currency: string;
+  principal: Int8;
+  origination: string;
+  status: string;
+  principal_reduced: Int8;
+  credit: Int8;
+  charged_through: string;
+  version: Int8;
+  created_at: Int8;
+}
+
+export interface InstallmentTable {
+  loan_id: string;
+  n: Int8;
+  due_date: string;
+  principal: Int8;
+  interest: Int8;
+  fee: Int8;
+  charged: Flag;
+  late: Int8;
+  paid_late: Int8;
+  paid_fee: Int8;
+  paid_interest: Int8;
+  paid_principal: Int8;
+}
+
+export interface OperationTable {
+  id: string;
+  loan_id: string;
+  kind: string;
+  amount: Int8;
+  business_date: string;
+  at: Int8;
+  alloc_late: Int8;
+  alloc_fee: Int8;
+  alloc_interest: Int8;
+  alloc_principal: Int8;
+  alloc_credit: Int8;
+  idempotency_key: string | null;
+}
+
+export interface JournalEntryTable {
+  /** Assigned by the database (SQLite rowid alias, PostgreSQL identity). */
+  id: Generated<bigint>;
+  loan_id: string;
+  /** The operation (or other movement, e.g. `originate:<loan>`) that posted the entry. */
+  operation_id: string;
+  kind: string;
+  business_date: string;
+  at: Int8;
+}
+
+export interface PostingTable {
+  entry_id: Int8;
+  seq: Int8;
+  account: string;
+  amount: Int8;
+}
+
+export interface AuditLeafTable {
+  seq: Int8;
+  at: Int8;
+  kind: string;
+  subject: string;
+  /** Canonical JSON (sorted keys) of the leaf's data: the bytes the hash covers. */
+  data: string;
+  hash: string;
+}
+
+export interface IdempotencyKeyTable {
+  scope: string;
+  key: string;
+  request_hash: string;
+  response: string;
+  created_at: Int8;
+}
+
+export interface ApiKeyTable {
+  id: string;
+  name: string;
+  secret_hash: string;
+  created_at: Int8;
+  revoked_at: NullableInt8;
+}

@@ -1,0 +1,25 @@
+import type { StoreTx } from "../../ports/store.js";
+import { SqlApiKeyRepository } from "./api-key-repository.js";
+import { SqlAuditRepository } from "./audit-repository.js";
+import { SqlBorrowerRepository } from "./borrower-repository.js";
+import type { Db } from "./codec.js";
+import type { StoreDialect } from "./dialect.js";
+import { SqlIdempotencyRepository } from "./idempotency-repository.js";
+import { SqlLedgerRepository } from "./ledger-repository.js";
+import { SqlLoanRepository } from "./loan-repository.js";
+import { SqlOperationRepository } from "./operation-repository.js";
+import { SqlProductRepository } from "./product-repository.js";
+
+/** The repositories of one transaction, all querying through its handle. */
+export function storeTx(db: Db, dialect: StoreDialect): StoreTx {
+  return {
+    products: new SqlProductRepository(db),
+    borrowers: new SqlBorrowerRepository(db),
+    loans: new SqlLoanRepository(db),
+    operations: new SqlOperationRepository(db),
+    ledger: new SqlLedgerRepository(db),
+    audit: new SqlAuditRepository(db, dialect),
+    idempotency: new SqlIdempotencyRepository(db),
+    apiKeys: new SqlApiKeyRepository(db),
+  };
+}

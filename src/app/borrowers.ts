@@ -1,0 +1,113 @@
+import { type BorrowerInput, readBorrower } from "../domain/borrower/borrower-input.js";
+import { maskEmail, maskName, maskPhone } from "../domain/borrower/mask.js";
+import type { Problem } from "../domain/result.js";
+import type { BorrowerRecord, Page } from "../ports/store.js";
+import { pageSizeMax } from "../ports/store.js";
+import { audit } from "./audit.js";
+import type { AppContext } from "./context.js";
+import { AppAbort, type AppResult, appFail, invalid } from "./errors.js";
+import { transact } from "./transact.js";
+
+/** The personal data of a borrower, sealed as one document under their data key. */
+interface Profile {
+  readonly name?: string;
+  readonly phone?: string;
+  readonly email?: string;
+}
+
+/** What staff and service clients see: personal data masked. */
+export interface BorrowerView {
+  readonly id: string;
+  readonly timezone: string;
+  readonly name: string | null;
+  readonly phone: string | null;
+  readonly email: string | null;
+  readonly emergencyContacts: readonly { id: string; relation: string; phone: string }[];
+}
+
+const profileAad = (id: string) => `borrower:${id}:profile`;
+const contactAad = (id: string, contactId: string) => `borrower:${id}:contact:${contactId}`;
+
+/**
+ * Registers a borrower. Personal data is sealed before it reaches the store (AES-256-GCM under a
+ * fresh per-borrower data key wrapped by the master key); phone and e-mail are findable only
+ * through keyed hashes. The audit leaf holds the id alone.
+ */
+export async function registerBorrower(
+  ctx: AppContext,
+  raw: unknown,
+): Promise<AppResult<BorrowerView>> {
+  const problems: Problem[] = [];
+  const input = readBorrower(raw, "", problems);
+  if (!input || problems.length) return invalid(problems);
+  const record = sealBorrower(ctx, input);
+  return transact(ctx, async (tx) => {
+    if (!(await tx.borrowers.insert(record)))
+      throw new AppAbort({
+        code: "already_exists",
+        message: `borrower ${input.id} exists already`,
+      });
+    await audit(tx, record.createdAt, "borrower.registered", input.id, {
+      contacts: input.emergencyContacts.length,
+    });
+    return viewOf(ctx, record);
+  });
+}
+
+export async function getBorrower(ctx: AppContext, id: string): Promise<AppResult<BorrowerView>> {
+  const record = await ctx.store.transaction((tx) => tx.borrowers.get(id));
+  return record
+    ? { ok: true, value: viewOf(ctx, record) }
+    : appFail("not_found", `no borrower ${id}`);
+}
+
+export async function listBorrowers(ctx: AppContext, page: Page): Promise<BorrowerView[]> {
+  const records = await ctx.store.transaction((tx) =>
+    tx.borrowers.list({ ...page, limit: Math.min(page.limit, pageSizeMax) }),
+  );
+  return records.map((r) => viewOf(ctx, r));
+}
+
+/** Seals a validated borrower into its stored form. */
+export function sealBorrower(ctx: AppContext, input: BorrowerInput): BorrowerRecord {
+  const { masterKeyId, wrappedDataKey, dataKey } = ctx.keyring.newDataKey();
+  const profile: Profile = { name: input.name, phone: input.phone, email: input.email };
+  return {
+    id: input.id,
+    timeZone: input.timeZone,
+    masterKeyId,
+    wrappedDataKey,
+    sealed: ctx.keyring.seal(dataKey, JSON.stringify(profile), profileAad(input.id)),
+    phoneHash: input.phone ? ctx.keyring.lookupHash("phone", input.phone) : undefined,
+    emailHash: input.email ? ctx.keyring.lookupHash("email", input.email.toLowerCase()) : undefined,
+    contacts: input.emergencyContacts.map((c) => ({
+      contactId: c.id,
+      relation: c.relation,
+      sealedPhone: ctx.keyring.seal(dataKey, c.phone, contactAad(input.id, c.id)),
+      phoneHash: ctx.keyring.lookupHash("phone", c.phone),
+    })),
+    createdAt: ctx.clock.now(),
+  };
+}
+
+/** Opens the sealed data and masks it: the plain values never leave this function. */
+function viewOf(ctx: AppContext, record: BorrowerRecord): BorrowerView {
+  const dataKey = ctx.keyring.unwrapDataKey(record.masterKeyId, record.wrappedDataKey);
+  const profile = JSON.parse(
+    ctx.keyring.open(dataKey, record.sealed, profileAad(record.id)),
+  ) as Profile;
+  return {
+    id: record.id,
+    timezone: record.timeZone,
+    name: profile.name ? maskName(profile.name) : null,
+    phone: profile.phone ? maskPhone(profile.phone) : null,
+    email: profile.email ? maskEmail(profile.email) : null,
+    emergencyContacts: record.contacts.map((c) => ({
+      id: c.contactId,
+      relation: c.relation,
+      phone: maskPhone(
+        ctx.keyring.open(dataKey, c.sealedPhone, contactAad(record.id, c.contactId)),
+      ),
+    })),
+  };
+}

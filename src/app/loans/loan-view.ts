@@ -1,0 +1,91 @@
+import {
+  type LoanState,
+  outstandingOf,
+  type Parts,
+  sumParts,
+  zeroParts,
+} from "../../domain/loan/loan.js";
+import { formatAmount } from "../../domain/money/amount.js";
+import { CNY, currencyOf } from "../../domain/money/currency.js";
+
+type Money = Record<keyof Parts, string>;
+
+/** A loan as the API shows it: amounts as decimal strings, per installment and in total. */
+export interface LoanView {
+  readonly id: string;
+  readonly orderId: string;
+  readonly borrowerId: string;
+  readonly productId: string;
+  readonly status: LoanState["status"];
+  readonly currency: string;
+  readonly principal: string;
+  readonly origination: string;
+  readonly installments: readonly {
+    readonly n: number;
+    readonly due: string;
+    readonly principal: string;
+    readonly interest: string;
+    readonly fee: string;
+    readonly late: string;
+    readonly charged: boolean;
+    readonly paid: Money;
+    readonly outstanding: Money;
+  }[];
+  readonly outstanding: Money;
+  readonly paid: Money;
+  readonly charged: { readonly interest: string; readonly fee: string; readonly late: string };
+  readonly principalReduced: string;
+  readonly credit: string;
+}
+
+export function loanView(loan: LoanState): LoanView {
+  const currency = currencyOf(loan.currency) ?? CNY;
+  const money = (parts: Parts): Money => ({
+    late: formatAmount(parts.late, currency),
+    fee: formatAmount(parts.fee, currency),
+    interest: formatAmount(parts.interest, currency),
+    principal: formatAmount(parts.principal, currency),
+  });
+  let outstanding = zeroParts;
+  let paid: Parts = { ...zeroParts, principal: loan.principalReduced };
+  const charged = { interest: 0n, fee: 0n, late: 0n };
+  for (const i of loan.installments) {
+    outstanding = sumParts(outstanding, outstandingOf(i));
+    paid = sumParts(paid, i.paid);
+    charged.late += i.late;
+    if (i.charged) {
+      charged.interest += i.interest;
+      charged.fee += i.fee;
+    }
+  }
+  return {
+    id: loan.id,
+    orderId: loan.orderId,
+    borrowerId: loan.borrowerId,
+    productId: loan.productId,
+    status: loan.status,
+    currency: currency.code,
+    principal: formatAmount(loan.principal, currency),
+    origination: loan.origination,
+    installments: loan.installments.map((i) => ({
+      n: i.n,
+      due: i.due,
+      principal: formatAmount(i.principal, currency),
+      interest: formatAmount(i.interest, currency),
+      fee: formatAmount(i.fee, currency),
+      late: formatAmount(i.late, currency),
+      charged: i.charged,
+      paid: money(i.paid),
+      outstanding: money(outstandingOf(i)),
+    })),
+    outstanding: money(outstanding),
+    paid: money(paid),
+    charged: {
+      interest: formatAmount(charged.interest, currency),
+      fee: formatAmount(charged.fee, currency),
+      late: formatAmount(charged.late, currency),
+    },
+    principalReduced: formatAmount(loan.principalReduced, currency),
+    credit: formatAmount(loan.credit, currency),
+  };
+}

@@ -1,0 +1,38 @@
+import { createApiKey } from "../../app/api-keys.js";
+import { getProduct } from "../../app/products.js";
+import { runScenario, simulationClock } from "../../app/simulate/run-scenario.js";
+import { parseScenario } from "../../domain/scenario/scenario.js";
+import { type Configuration, newApiSecret, openApp } from "../compose.js";
+import { demoScenario } from "../demo-scenario.js";
+
+/**
+ * Seeds the configured store (SQLite by default) with the demo scenario through the same use
+ * cases, once: a store that already holds the demo products is left as it is. Returns the text
+ * telling the user how to look at it through the API.
+ */
+export async function seedDemo(config: Configuration): Promise<string> {
+  const scenario = parseScenario(demoScenario);
+  if (!scenario.ok) throw new Error("the demo scenario does not validate");
+  const clock = simulationClock(0);
+  const ctx = await openApp(config, { clock });
+  const where = config.databaseUrl ? "PostgreSQL (DATABASE_URL)" : config.sqlitePath;
+  try {
+    if ((await getProduct(ctx, "mall-flat")).ok) {
+      return `\nThe demo data is already in ${where}. Start the API with \`npx fenqi serve\` (docs at /docs).\n`;
+    }
+    await runScenario(ctx, clock, scenario.value);
+    clock.set(Date.now());
+    const key = await createApiKey(ctx, "demo", newApiSecret());
+    if (!key.ok) throw new Error(key.error.message);
+    return [
+      "",
+      `Seeded the demo products, borrowers and loans into ${where}.`,
+      "Start the API with `npx fenqi serve` (docs at http://127.0.0.1:3000/docs) and call it with:",
+      `  Authorization: Bearer ${key.value.secret}`,
+      "(this key is shown once; `npx fenqi apikey create NAME` makes another)",
+      "",
+    ].join("\n");
+  } finally {
+    await ctx.store.close();
+  }
+}

@@ -1,0 +1,46 @@
+import { randomBytes } from "node:crypto";
+import { dirname, join, resolve } from "node:path";
+import { loadKeyMaterial } from "../adapters/crypto/key-file.js";
+import { createKeyring } from "../adapters/crypto/keyring.js";
+import { openStore } from "../adapters/store/open-store.js";
+import type { AppContext } from "../app/context.js";
+import type { Clock, IdSource } from "../ports/keyring.js";
+
+/** Where fenqi keeps its state: PostgreSQL when `DATABASE_URL` is set, else SQLite in `FENQI_DB` (default ./fenqi.db). */
+export interface Configuration {
+  readonly databaseUrl: string | undefined;
+  readonly sqlitePath: string;
+  /** The key file, beside the SQLite file unless `FENQI_KEY_FILE` says otherwise. */
+  readonly keyFile: string;
+}
+
+export function configurationFrom(env: NodeJS.ProcessEnv): Configuration {
+  const sqlitePath = resolve(env.FENQI_DB ?? "fenqi.db");
+  return {
+    databaseUrl: env.DATABASE_URL || undefined,
+    sqlitePath,
+    keyFile: resolve(env.FENQI_KEY_FILE ?? join(dirname(sqlitePath), "fenqi.key")),
+  };
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** Random ids: a prefix and 16 bytes of base32-like hex, unguessable and sortable by nothing. */
+export const randomIds: IdSource = {
+  next: (prefix) => `${prefix}_${randomBytes(10).toString("hex")}`,
+};
+
+/** The composition root: builds the adapters and hands them to the use cases. */
+export async function openApp(
+  config: Configuration,
+  overrides: Partial<Pick<AppContext, "clock" | "ids">> = {},
+): Promise<AppContext> {
+  const keyring = createKeyring(loadKeyMaterial(config.keyFile));
+  const store = await openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath });
+  return { store, keyring, clock: overrides.clock ?? systemClock, ids: overrides.ids ?? randomIds };
+}
+
+/** A new API key secret: 32 random bytes, base64url. */
+export function newApiSecret(): string {
+  return randomBytes(32).toString("base64url");
+}
