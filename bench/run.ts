@@ -4,6 +4,7 @@
  */
 const benches: Record<string, () => Promise<{ run: () => Promise<void> | void }>> = {
   schedule: () => import("./schedule.js"),
+  payments: () => import("./payments.js"),
 };
 
 const [name] = process.argv.slice(2);

@@ -32,6 +32,7 @@ export function validateProduct(
   raw: unknown,
   pack: JurisdictionPack,
   path: string,
+  options: { readonly checkCap?: boolean } = {},
 ): Result<Product, Problem[]> {
   const problems: Problem[] = [];
   const r = readObject(raw, path, problems);
@@ -62,7 +63,8 @@ export function validateProduct(
   }
   r.rejectUnknown();
   if (problems.length) return { ok: false, error: problems };
-  const capProblems = checkCostCap(product, path);
+  // A stored product passed the cap check when it was created; re-reading it need not repeat it.
+  const capProblems = options.checkCap === false ? [] : checkCostCap(product, path);
   return capProblems.length ? { ok: false, error: capProblems } : { ok: true, value: product };
 }
 
