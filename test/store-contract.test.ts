@@ -192,6 +192,14 @@ describe.each(storeKinds)("store contract on %s", (kind: StoreKind) => {
       credit: big + 7n,
       principalReduced: 2n * 100_000n,
       chargedThrough: "2026-02-10",
+      delinquency: {
+        closedThrough: "2026-02-10",
+        dpd: 5,
+        bucket: "M1",
+        principalDays: big * 3n,
+        lateClamped: 123n,
+        reported: true,
+      },
       installments: [
         { ...first, charged: true, paid: { ...first.paid, principal: 100_000n } },
         second,

@@ -91,6 +91,7 @@ export function installment(n: number): InstallmentState {
     charged: false,
     // Above 2^53, so a double anywhere on the way would show.
     late: n === 2 ? big + 1n : 0n,
+    lateFeeCharged: n === 2,
     paid: { late: 0n, fee: 0n, interest: 0n, principal: 0n },
   };
 }
@@ -114,6 +115,14 @@ export function loanState(
     principalReduced: 0n,
     credit: 0n,
     chargedThrough: "2026-01-10",
+    delinquency: {
+      closedThrough: "2026-01-09",
+      dpd: 0,
+      bucket: "current",
+      principalDays: 0n,
+      lateClamped: 0n,
+      reported: false,
+    },
     version: 1,
   };
 }

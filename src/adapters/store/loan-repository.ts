@@ -1,5 +1,6 @@
 import type { Insertable, Selectable } from "kysely";
-import type { InstallmentState, LoanState, LoanStatus } from "../../domain/loan/loan.js";
+import { addDays } from "../../domain/calendar/civil-date.js";
+import type { Bucket, InstallmentState, LoanState, LoanStatus } from "../../domain/loan/loan.js";
 import { assert } from "../../domain/result.js";
 import { ConcurrentUpdateError, type LoanRepository, type Page } from "../../ports/store.js";
 import {
@@ -142,6 +143,12 @@ function loanColumns(loan: LoanState) {
     principal_reduced: int8(loan.principalReduced, "loan.principalReduced"),
     credit: int8(loan.credit, "loan.credit"),
     charged_through: loan.chargedThrough,
+    closed_through: loan.delinquency.closedThrough,
+    dpd: int8OfNumber(loan.delinquency.dpd, "loan.delinquency.dpd"),
+    bucket: loan.delinquency.bucket,
+    principal_days: int8(loan.delinquency.principalDays, "loan.delinquency.principalDays"),
+    late_clamped: int8(loan.delinquency.lateClamped, "loan.delinquency.lateClamped"),
+    reported: flag(loan.delinquency.reported),
     version: int8OfNumber(loan.version, "loan.version"),
   };
 }
@@ -161,6 +168,7 @@ function installmentRow(loanId: string, i: InstallmentState): Insertable<Install
     paid_fee: int8(i.paid.fee, field("paid.fee")),
     paid_interest: int8(i.paid.interest, field("paid.interest")),
     paid_principal: int8(i.paid.principal, field("paid.principal")),
+    late_fee_charged: flag(i.lateFeeCharged),
   };
 }
 
@@ -173,6 +181,7 @@ function installmentOf(row: Selectable<InstallmentTable>): InstallmentState {
     fee: row.fee,
     charged: flagOf(row.charged),
     late: row.late,
+    lateFeeCharged: flagOf(row.late_fee_charged),
     paid: {
       late: row.paid_late,
       fee: row.paid_fee,
@@ -197,6 +206,21 @@ function loanOf(row: Selectable<LoanTable>, installments: InstallmentState[]): L
     principalReduced: row.principal_reduced,
     credit: row.credit,
     chargedThrough: row.charged_through,
+    delinquency: {
+      closedThrough: row.closed_through ?? addDays(row.origination, -1),
+      dpd: numberOf(row.dpd, "loans.dpd"),
+      bucket: bucketOf(row.bucket),
+      principalDays: row.principal_days,
+      lateClamped: row.late_clamped,
+      reported: flagOf(row.reported),
+    },
     version: numberOf(row.version, "loans.version"),
   };
+}
+
+const buckets: ReadonlySet<string> = new Set(["current", "M1", "M2", "M3", "M4+"]);
+
+function bucketOf(value: string): Bucket {
+  assert(buckets.has(value), "a loan has an unknown bucket");
+  return value as Bucket;
 }

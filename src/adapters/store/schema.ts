@@ -79,6 +79,13 @@ export interface LoanTable {
   charged_through: string;
   version: Int8;
   created_at: Int8;
+  /** NULL until the first daily close. */
+  closed_through: string | null;
+  dpd: Int8;
+  bucket: string;
+  principal_days: Int8;
+  late_clamped: Int8;
+  reported: Flag;
 }
 
 export interface InstallmentTable {
@@ -94,6 +101,7 @@ export interface InstallmentTable {
   paid_fee: Int8;
   paid_interest: Int8;
   paid_principal: Int8;
+  late_fee_charged: Flag;
 }
 
 export interface OperationTable {

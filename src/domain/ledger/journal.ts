@@ -12,6 +12,8 @@ export const lenderAccounts = {
   cash: "lender:cash_clearing",
   credit: "lender:borrower_credit",
   writeOff: "lender:write_off_expense",
+  /** Contra-asset against charged-off receivables: the loss is booked, the claim remains. */
+  allowance: "lender:charge_off_allowance",
 } as const;
 
 export type ChargedComponent = Exclude<Component, "principal">;
@@ -37,7 +39,8 @@ export type EntryKind =
   | "refund"
   | "settle"
   | "cancel"
-  | "credit";
+  | "credit"
+  | "charge_off";
 
 /** One movement of money: its postings sum to zero. */
 export interface JournalEntry {

@@ -11,10 +11,15 @@ import { type Serviced, WorkingLoan } from "./working-loan.js";
  */
 export function chargeDue(loan: WorkingLoan): void {
   if (compareDates(loan.date, loan.chargedThrough) > 0) loan.chargedThrough = loan.date;
-  if (loan.status !== "open") return;
+  if (loan.status !== "open" && loan.status !== "charged_off") return;
   for (const installment of loan.installments) {
     if (compareDates(installment.due, loan.date) > 0) break;
     if (installment.charged) continue;
+    // After a charge-off nothing more is charged: later installments fall due with principal only.
+    if (loan.status === "charged_off") {
+      installment.interest = 0n;
+      installment.fee = 0n;
+    }
     loan.chargeInstallment(installment);
     loan.events.push({
       type: "due",

@@ -51,6 +51,39 @@ export type LoanEvent =
       readonly amount: Amount;
     }
   | {
+      readonly type: "late_charge";
+      readonly date: CivilDate;
+      readonly loan: string;
+      readonly n: number;
+      readonly kind: string;
+      readonly amount: Amount;
+    }
+  | {
+      readonly type: "clamp";
+      readonly date: CivilDate;
+      readonly loan: string;
+      readonly amount: Amount;
+    }
+  | {
+      readonly type: "bucket";
+      readonly date: CivilDate;
+      readonly loan: string;
+      readonly from: string;
+      readonly to: string;
+    }
+  | {
+      readonly type: "report";
+      readonly date: CivilDate;
+      readonly loan: string;
+      readonly dpd: number;
+    }
+  | {
+      readonly type: "charge_off";
+      readonly date: CivilDate;
+      readonly loan: string;
+      readonly outstanding: Amount;
+    }
+  | {
       readonly type: "cancelled";
       readonly date: CivilDate;
       readonly loan: string;

@@ -4,6 +4,23 @@ import type { Component } from "../product/product.js";
 
 export type LoanStatus = "open" | "settled" | "cancelled" | "charged_off";
 
+/** Delinquency buckets by days past due: current 0, M1 1–30, M2 31–60, M3 61–90, M4+ 91+. */
+export type Bucket = "current" | "M1" | "M2" | "M3" | "M4+";
+
+/** What the daily close keeps about a loan between business dates. */
+export interface Delinquency {
+  /** The last business date whose close has run (the day before origination until the first). */
+  readonly closedThrough: CivilDate;
+  readonly dpd: number;
+  readonly bucket: Bucket;
+  /** Σ over closed dates of the principal outstanding at each close, in minor units × days: the cap's base. */
+  readonly principalDays: Amount;
+  /** Late charges the cap prevented, forgone for good. */
+  readonly lateClamped: Amount;
+  /** Whether the current delinquency episode has been reported to the bureau. */
+  readonly reported: boolean;
+}
+
 /** Amounts per component of an installment. */
 export type Parts = Readonly<Record<Component, Amount>>;
 
@@ -23,6 +40,8 @@ export interface InstallmentState {
   readonly fee: Amount;
   readonly charged: boolean;
   readonly late: Amount;
+  /** Whether the one-time late fees (`late_fee_fixed`, `late_fee_percent`) were charged. */
+  readonly lateFeeCharged: boolean;
   readonly paid: Parts;
 }
 
@@ -47,6 +66,7 @@ export interface LoanState {
   readonly credit: Amount;
   /** The last business date whose start-of-day charges have run. */
   readonly chargedThrough: CivilDate;
+  readonly delinquency: Delinquency;
   /** Optimistic concurrency: incremented by every change the store writes. */
   readonly version: number;
 }

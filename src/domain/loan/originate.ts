@@ -1,4 +1,4 @@
-import type { CivilDate } from "../calendar/civil-date.js";
+import { addDays, type CivilDate } from "../calendar/civil-date.js";
 import { EntryBuilder, lenderAccounts, receivableAccount } from "../ledger/journal.js";
 import type { Amount } from "../money/amount.js";
 import { offerPlan, type PlanOffer } from "../plan/offer.js";
@@ -40,11 +40,20 @@ export function originateLoan(request: OriginationRequest): Serviced & { offer: 
       fee: row.fee,
       charged: false,
       late: 0n,
+      lateFeeCharged: false,
       paid: { late: 0n, fee: 0n, interest: 0n, principal: 0n },
     })),
     principalReduced: 0n,
     credit: 0n,
     chargedThrough: origination,
+    delinquency: {
+      closedThrough: addDays(origination, -1),
+      dpd: 0,
+      bucket: "current",
+      principalDays: 0n,
+      lateClamped: 0n,
+      reported: false,
+    },
     version: 1,
   };
   checkLoan(loan);

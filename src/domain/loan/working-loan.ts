@@ -12,6 +12,7 @@ import type { Component, Product } from "../product/product.js";
 import { assert } from "../result.js";
 import type { LoanEvent } from "./events.js";
 import {
+  type Delinquency,
   type InstallmentState,
   type LoanState,
   outstandingOf,
@@ -28,6 +29,7 @@ export interface MutableInstallment {
   fee: Amount;
   charged: boolean;
   late: Amount;
+  lateFeeCharged: boolean;
   paid: Record<Component, Amount>;
 }
 
@@ -49,6 +51,7 @@ export class WorkingLoan {
   principalReduced: Amount;
   credit: Amount;
   chargedThrough: CivilDate;
+  delinquency: Delinquency;
   readonly events: LoanEvent[] = [];
   private readonly entries: JournalEntry[] = [];
   private entry: EntryBuilder;
@@ -64,6 +67,7 @@ export class WorkingLoan {
     this.principalReduced = base.principalReduced;
     this.credit = base.credit;
     this.chargedThrough = base.chargedThrough;
+    this.delinquency = base.delinquency;
     this.entry = new EntryBuilder(base.id, kind, date);
   }
 
@@ -137,6 +141,7 @@ export class WorkingLoan {
       principalReduced: this.principalReduced,
       credit: this.credit,
       chargedThrough: this.chargedThrough,
+      delinquency: this.delinquency,
       version: this.base.version + 1,
     };
     checkLoan(loan);

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from "kysely";
 import type { StoreDialect } from "../dialect.js";
 import { initialMigration } from "./0001-initial.js";
+import { delinquencyMigration } from "./0002-delinquency.js";
 
 /**
  * Every migration, in code: no directory scan, so a bundled or compiled build migrates the same
@@ -10,6 +11,7 @@ import { initialMigration } from "./0001-initial.js";
 export function migrationsFor(dialect: StoreDialect): Record<string, Migration> {
   return {
     "0001-initial": initialMigration(dialect),
+    "0002-delinquency": delinquencyMigration,
   };
 }
 
