@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
+import { apikeyCommand } from "./commands/apikey.js";
 import { demoCommand } from "./commands/demo.js";
 import { migrateCommand } from "./commands/migrate.js";
+import { serveCommand } from "./commands/serve.js";
 import { simulateCommand } from "./commands/simulate.js";
 import { type CommandIo, exitInput, exitInternal, exitOk, processIo } from "./io.js";
 
@@ -9,6 +11,9 @@ const usage = `fenqi — installment-credit back office
 Usage:
   fenqi demo [--json]      simulate the built-in demo scenario and summarize its plans
   fenqi simulate FILE      run a scenario file (see docs/scenarios.md) and print its JSON report
+  fenqi serve [--port N] [--host H]
+                           serve the API (/api/v1, docs at /docs); port from --port, PORT or 3000
+  fenqi apikey create NAME create an API key for a service client and print its secret once
   fenqi migrate            bring the store's schema up to date (SQLite FENQI_DB, or DATABASE_URL)
   fenqi --help             show this help
   fenqi --version          print the version
@@ -19,8 +24,10 @@ Exit codes: 0 done, 1 internal failure, 2 bad input (the field is named on stder
 type Command = (args: readonly string[], io: CommandIo) => Promise<number>;
 
 const commands: Readonly<Record<string, Command>> = {
+  apikey: apikeyCommand,
   demo: demoCommand,
   migrate: migrateCommand,
+  serve: serveCommand,
   simulate: simulateCommand,
 };
 

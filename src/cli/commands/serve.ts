@@ -1,0 +1,93 @@
+import type { AppContext } from "../../app/context.js";
+import { buildServer } from "../../http/server.js";
+import { configurationFrom, openApp } from "../compose.js";
+import { type CommandIo, exitOk, reportProblems } from "../io.js";
+
+export const defaultPort = 3000;
+export const defaultHost = "127.0.0.1";
+
+const usage = "usage: fenqi serve [--port N] [--host H]";
+
+interface ServeOptions {
+  readonly port: number;
+  readonly host: string;
+}
+
+/**
+ * `fenqi serve [--port N] [--host H]`: serves the API (docs at /docs) on the configured store
+ * (`DATABASE_URL`, else `FENQI_DB`) until SIGINT or SIGTERM, then closes the server — letting
+ * requests in flight finish — and the store. The port is `--port`, else `PORT`, else 3000; the
+ * log level `LOG_LEVEL` (default info; JSON lines on stdout, without personal data).
+ *
+ * `stop` is for tests: it replaces the signals.
+ */
+export async function serveCommand(
+  args: readonly string[],
+  io: CommandIo,
+  stop?: Promise<unknown>,
+): Promise<number> {
+  const options = readOptions(args, process.env.PORT);
+  if (!options.ok) return reportProblems(io, "serve", [options.problem]);
+  const ctx: AppContext = await openApp(configurationFrom(process.env));
+  try {
+    const app = await buildServer(ctx, { logger: { level: process.env.LOG_LEVEL || "info" } });
+    try {
+      const { port, host } = options.value;
+      try {
+        await app.listen({ port, host });
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        if (code !== "EADDRINUSE" && code !== "EACCES" && code !== "EADDRNOTAVAIL") throw error;
+        const message = `cannot listen on ${host}:${port} (${code})`;
+        return reportProblems(io, "serve", [{ code: "serve.listen", field: "--port", message }]);
+      }
+      const address = app.server.address();
+      const bound = typeof address === "object" && address ? address.port : port;
+      io.out(`fenqi serving on http://${host}:${bound} (docs at /docs)\n`);
+      // Listen for the signals only now: a handler would keep Ctrl-C from ending a failed start.
+      await (stop ?? signalled());
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await ctx.store.close();
+  }
+  return exitOk;
+}
+
+type Read =
+  | { ok: true; value: ServeOptions }
+  | { ok: false; problem: { code: string; field: string; message: string } };
+
+function readOptions(args: readonly string[], envPort: string | undefined): Read {
+  let port = envPort === undefined || envPort === "" ? String(defaultPort) : envPort;
+  let portField = envPort ? "PORT" : "--port";
+  let host = defaultHost;
+  for (let i = 0; i < args.length; i += 2) {
+    const [flag, value] = [args[i], args[i + 1]];
+    if ((flag !== "--port" && flag !== "--host") || value === undefined) {
+      return { ok: false, problem: { code: "usage", field: flag ?? "", message: usage } };
+    }
+    if (flag === "--port") [port, portField] = [value, "--port"];
+    else host = value;
+  }
+  const number = /^\d{1,5}$/.test(port) ? Number(port) : Number.NaN;
+  if (!(number >= 0 && number <= 65_535)) {
+    const message = `${portField} must be a port number from 0 to 65535`;
+    return { ok: false, problem: { code: "serve.port", field: portField, message } };
+  }
+  return { ok: true, value: { port: number, host } };
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+function signalled(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const done = (signal: NodeJS.Signals) => {
+      process.off("SIGINT", done);
+      process.off("SIGTERM", done);
+      resolve(signal);
+    };
+    process.on("SIGINT", done);
+    process.on("SIGTERM", done);
+  });
+}

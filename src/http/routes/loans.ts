@@ -1,0 +1,75 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import type { AppContext } from "../../app/context.js";
+import { getLoan, listLoans, originate } from "../../app/loans/loans.js";
+import { serviceKeyAccess } from "../auth.js";
+import { LoanListQuery, LoanView, OriginationBody, OriginationView } from "../loan-schemas.js";
+import { instanceOf, unwrap } from "../problems.js";
+import { IdParams, PageOf, problemResponses } from "../schemas.js";
+import { pageOf, pageRequest } from "./paging.js";
+
+const tags = ["loans"];
+
+/** Loans: origination at checkout (idempotent by order id) and reading. */
+export const loanRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+  app.post(
+    "/loans",
+    {
+      config: { access: serviceKeyAccess },
+      schema: {
+        tags,
+        summary: "Originate an installment plan for an order",
+        description:
+          "Idempotent by `orderId`: the same order with the same terms answers 200 with the " +
+          "loan it created; with other terms 409.",
+        body: OriginationBody,
+        response: {
+          200: OriginationView,
+          201: OriginationView,
+          ...problemResponses(400, 401, 404, 409, 422),
+        },
+      },
+    },
+    async (request, reply) => {
+      const result = unwrap(await originate(ctx, request.body));
+      if (result.replayed) return reply.status(200).send(result);
+      reply.header("location", `${instanceOf(request)}/${result.loan.id}`);
+      return reply.status(201).send(result);
+    },
+  );
+
+  app.get(
+    "/loans",
+    {
+      config: { access: serviceKeyAccess },
+      schema: {
+        tags,
+        summary: "List loans by id, optionally by status or borrower",
+        querystring: LoanListQuery,
+        response: { 200: PageOf(LoanView), ...problemResponses(400, 401) },
+      },
+    },
+    async (request) => {
+      const { status, borrowerId } = request.query;
+      const page = pageRequest(request.query);
+      const filter = {
+        ...(status === undefined ? {} : { status }),
+        ...(borrowerId === undefined ? {} : { borrowerId }),
+      };
+      return pageOf(await listLoans(ctx, filter, page), page.limit);
+    },
+  );
+
+  app.get(
+    "/loans/:id",
+    {
+      config: { access: serviceKeyAccess },
+      schema: {
+        tags,
+        summary: "Get a loan with its schedule and balances",
+        params: IdParams,
+        response: { 200: LoanView, ...problemResponses(400, 401, 404) },
+      },
+    },
+    async (request) => unwrap(await getLoan(ctx, request.params.id)),
+  );
+};

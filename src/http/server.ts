@@ -1,0 +1,122 @@
+import { readFileSync } from "node:fs";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from "@fastify/type-provider-typebox";
+import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
+import { Type } from "typebox";
+import type { AppContext } from "../app/context.js";
+import { installAuth, publicAccess, serviceKeyScheme } from "./auth.js";
+import { installProblemHandlers, instanceOf } from "./problems.js";
+import { borrowerRoutes } from "./routes/borrowers.js";
+import { loanRoutes } from "./routes/loans.js";
+import { operationRoutes } from "./routes/operations.js";
+import { productRoutes } from "./routes/products.js";
+
+/** Every service route lives under this prefix. */
+export const apiPrefix = "/api/v1";
+/** The largest request body read; a product definition is the largest legitimate one (~2 KiB). */
+export const bodyLimitBytes = 64 * 1024;
+
+export interface ServerOptions {
+  /** `true` for JSON logs on stdout, `false` for none, or pino options (level, stream ...). */
+  readonly logger?: boolean | object;
+}
+
+/**
+ * Log redaction (DESIGN.md "Privacy": logs never contain personal data). Fastify logs no headers
+ * and no bodies by default; these paths keep it so if someone adds a serializer or logs a request.
+ */
+const redactPaths = [
+  "req.headers.authorization",
+  "req.headers.cookie",
+  'req.headers["idempotency-key"]',
+  "req.body",
+  "res.body",
+  "body",
+  "*.body",
+];
+
+/**
+ * What a request log line shows: method, route pattern and path, never the query string or the
+ * headers. Service URLs carry only ids; a query string is dropped in case a client misuses one.
+ */
+function requestSummary(request: FastifyRequest) {
+  return {
+    method: request.method,
+    route: request.routeOptions?.url ?? null,
+    path: instanceOf(request),
+  };
+}
+
+function loggerOptions(logger: ServerOptions["logger"]): false | object {
+  if (logger === false || logger === undefined) return false;
+  const base = logger === true ? {} : logger;
+  return {
+    ...base,
+    redact: { paths: redactPaths, censor: "[redacted]" },
+    serializers: { req: requestSummary },
+  };
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
+  return (pkg as { version: string }).version;
+}
+
+/**
+ * Builds the service API on an application context: TypeBox schemas validate every request and
+ * generate the OpenAPI document (served at /docs, the JSON at /docs/json); every /api/v1 route
+ * needs a service API key; every error is an RFC 9457 problem. The caller listens or injects.
+ */
+export async function buildServer(
+  ctx: AppContext,
+  options: ServerOptions = {},
+): Promise<FastifyInstance> {
+  const app = Fastify({ logger: loggerOptions(options.logger), bodyLimit: bodyLimitBytes })
+    .setValidatorCompiler(TypeBoxValidatorCompiler)
+    .withTypeProvider<TypeBoxTypeProvider>();
+  // JSON only: Fastify would otherwise read text/plain bodies as strings.
+  app.removeContentTypeParser("text/plain");
+  installProblemHandlers(app);
+  installAuth(app, ctx, apiPrefix);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "fenqi service API",
+        version: version(),
+        description:
+          "The service API of fenqi for the mall's checkout and order systems. Errors are " +
+          "RFC 9457 problems (application/problem+json): 400 when a request does not match the " +
+          "schema, 422 when a use case refuses its values; both name every field in `errors`.",
+      },
+      components: {
+        securitySchemes: {
+          [serviceKeyScheme]: { type: "http", scheme: "bearer", description: "an API key" },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs" });
+
+  app.get(
+    "/healthz",
+    {
+      config: { access: publicAccess },
+      schema: { tags: ["health"], response: { 200: Type.Object({ status: Type.Literal("ok") }) } },
+    },
+    async () => ({ status: "ok" as const }),
+  );
+
+  await app.register(
+    async (api) => {
+      await api.register(productRoutes, { ctx });
+      await api.register(borrowerRoutes, { ctx });
+      await api.register(loanRoutes, { ctx });
+      await api.register(operationRoutes, { ctx });
+    },
+    { prefix: apiPrefix },
+  );
+  return app;
+}
