@@ -103,6 +103,30 @@ describe.each(storeKinds)("servicing use cases on %s", (kind: StoreKind) => {
     expect(other.ok ? "" : other.error.code).toBe("conflict");
   });
 
+  it("replays an order without a date, and after a prepayment shortened its term", async () => {
+    const first = await newLoan("o-replay", "loan10", "8000.00", 4, "2026-01-10");
+    expect(first.loan).toMatchObject({ installmentCount: 4, apr: "10.00", ear: "10.47" });
+    const paid = await pay(
+      ctx,
+      first.loan.id,
+      { amount: "7000.00", at: "2026-02-10T01:00:00Z" },
+      { scope: "s", key: "pre" },
+    );
+    expect(paid.ok && paid.value.loan.installments.length).toBeLessThan(4);
+    const retry = await originate(ctx, {
+      orderId: "o-replay",
+      borrowerId: "b1",
+      productId: "loan10",
+      principal: "8000.00",
+      installments: 4,
+    });
+    expect(retry.ok && retry.value).toMatchObject({
+      replayed: true,
+      apr: "10.00",
+      loan: { id: first.loan.id },
+    });
+  });
+
   it("refuses bad origination input, naming the field, and writes nothing", async () => {
     const bad = await originate(ctx, {
       orderId: "o-bad",

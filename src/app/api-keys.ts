@@ -1,7 +1,7 @@
 import type { ApiKeyRecord } from "../ports/store.js";
 import { audit } from "./audit.js";
 import type { AppContext } from "./context.js";
-import { type AppResult, appOk } from "./errors.js";
+import { type AppResult, appOk, invalid } from "./errors.js";
 import { transact } from "./transact.js";
 
 /** A service client of the API (the mall's checkout), as authenticated. */
@@ -23,10 +23,12 @@ export async function createApiKey(
   secret: string,
 ): Promise<AppResult<{ client: ServiceClient; secret: string }>> {
   if (!namePattern.test(name)) {
-    return {
-      ok: false,
-      error: { code: "invalid_input", message: `NAME must match ${namePattern.source}` },
+    const problem = {
+      code: "field.format",
+      field: "NAME",
+      message: `NAME must match ${namePattern.source}`,
     };
+    return invalid([problem]);
   }
   const full = `${secretPrefix}${secret}`;
   const record: ApiKeyRecord = {

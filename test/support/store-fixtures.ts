@@ -114,6 +114,9 @@ export function loanState(
     installments: Array.from({ length: count }, (_, k) => installment(k + 1)),
     principalReduced: 0n,
     credit: 0n,
+    installmentCount: 4,
+    apr: "12.34",
+    ear: "13.45",
     chargedThrough: "2026-01-10",
     delinquency: {
       closedThrough: "2026-01-09",

@@ -79,6 +79,9 @@ export interface LoanTable {
   charged_through: string;
   version: Int8;
   created_at: Int8;
+  installment_count: Int8;
+  apr: string;
+  ear: string;
   /** NULL until the first daily close. */
   closed_through: string | null;
   dpd: Int8;

@@ -6,7 +6,7 @@ import {
   zeroParts,
 } from "../../domain/loan/loan.js";
 import { formatAmount } from "../../domain/money/amount.js";
-import { CNY, currencyOf } from "../../domain/money/currency.js";
+import { currencyOf } from "../../domain/money/currency.js";
 
 type Money = Record<keyof Parts, string>;
 
@@ -19,6 +19,10 @@ export interface LoanView {
   readonly status: LoanState["status"];
   readonly currency: string;
   readonly principal: string;
+  readonly installmentCount: number;
+  /** The APR and EAR disclosed at origination, percent with 2 decimals (CN-DISCLOSE-APR). */
+  readonly apr: string;
+  readonly ear: string;
   readonly origination: string;
   readonly installments: readonly {
     readonly n: number;
@@ -39,7 +43,8 @@ export interface LoanView {
 }
 
 export function loanView(loan: LoanState): LoanView {
-  const currency = currencyOf(loan.currency) ?? CNY;
+  const currency = currencyOf(loan.currency);
+  if (!currency) throw new Error(`loan ${loan.id} has a currency fenqi does not know`);
   const money = (parts: Parts): Money => ({
     late: formatAmount(parts.late, currency),
     fee: formatAmount(parts.fee, currency),
@@ -66,6 +71,9 @@ export function loanView(loan: LoanState): LoanView {
     status: loan.status,
     currency: currency.code,
     principal: formatAmount(loan.principal, currency),
+    installmentCount: loan.installmentCount,
+    apr: loan.apr,
+    ear: loan.ear,
     origination: loan.origination,
     installments: loan.installments.map((i) => ({
       n: i.n,

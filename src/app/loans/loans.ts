@@ -113,8 +113,25 @@ export async function originate(
       date = parsed.value;
     }
     const existing = await tx.loans.getByOrderId(orderId);
+    if (existing) {
+      // A checkout retry: the same order with the same terms is the loan already made. Without
+      // a date the retry means "the order's date", so a retry after midnight still replays.
+      const same =
+        existing.borrowerId === borrowerId &&
+        existing.productId === productId &&
+        existing.principal === principal.value &&
+        existing.installmentCount === count &&
+        (input.date === undefined || existing.origination === date);
+      if (!same) {
+        throw new AppAbort({
+          code: "conflict",
+          message: `order ${orderId} was originated with other terms`,
+        });
+      }
+      return { loan: loanView(existing), apr: existing.apr, ear: existing.ear, replayed: true };
+    }
     const created = originateLoan({
-      loanId: existing?.id ?? ctx.ids.next("L"),
+      loanId: ctx.ids.next("L"),
       orderId,
       borrowerId,
       product,
@@ -122,25 +139,6 @@ export async function originate(
       installments: count as number,
       origination: date,
     });
-    if (existing) {
-      const same =
-        existing.borrowerId === borrowerId &&
-        existing.productId === productId &&
-        existing.principal === principal.value &&
-        existing.origination === date &&
-        created.offer.schedule.length === existing.installments.length;
-      if (!same)
-        throw new AppAbort({
-          code: "conflict",
-          message: `order ${orderId} was originated with other terms`,
-        });
-      return {
-        loan: loanView(existing),
-        apr: created.offer.disclosure.apr,
-        ear: created.offer.disclosure.ear,
-        replayed: true,
-      };
-    }
     await tx.loans.insert(created.loan, now);
     await tx.ledger.append(created.entries, `originate:${created.loan.id}`, now);
     await audit(tx, now, "loan.originated", created.loan.id, {

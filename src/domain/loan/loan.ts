@@ -57,6 +57,11 @@ export interface LoanState {
   readonly currency: string;
   /** The principal originated. */
   readonly principal: Amount;
+  /** The installment count of the contract (a prepayment may shorten the schedule in force). */
+  readonly installmentCount: number;
+  /** The annualized rates disclosed at origination (CN-DISCLOSE-APR), percent with 2 decimals. */
+  readonly apr: string;
+  readonly ear: string;
   readonly origination: CivilDate;
   readonly status: LoanStatus;
   readonly installments: readonly InstallmentState[];

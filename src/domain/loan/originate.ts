@@ -30,6 +30,9 @@ export function originateLoan(request: OriginationRequest): Serviced & { offer: 
     orderId: request.orderId,
     currency: product.currency.code,
     principal,
+    installmentCount: request.installments,
+    apr: offer.disclosure.apr,
+    ear: offer.disclosure.ear,
     origination,
     status: "open",
     installments: offer.schedule.map((row) => ({

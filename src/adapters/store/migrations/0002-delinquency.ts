@@ -1,12 +1,24 @@
 import type { Kysely, Migration } from "kysely";
 
 /**
- * What the daily close keeps per loan (days past due, bucket, the cap's base, clamped late
+ * The contract's installment count and disclosed APR/EAR, and what the daily close keeps per loan (days past due, bucket, the cap's base, clamped late
  * charges, the reporting flag of the episode) and per installment (whether its one-time late fee
  * was charged). `closed_through` is NULL until the first close: the day before origination.
  */
 export const delinquencyMigration: Migration = {
   async up(db: Kysely<unknown>) {
+    await db.schema
+      .alterTable("loans")
+      .addColumn("installment_count", "bigint", (c) => c.notNull().defaultTo(0))
+      .execute();
+    await db.schema
+      .alterTable("loans")
+      .addColumn("apr", "text", (c) => c.notNull().defaultTo(""))
+      .execute();
+    await db.schema
+      .alterTable("loans")
+      .addColumn("ear", "text", (c) => c.notNull().defaultTo(""))
+      .execute();
     await db.schema.alterTable("loans").addColumn("closed_through", "text").execute();
     await db.schema
       .alterTable("loans")
@@ -37,6 +49,9 @@ export const delinquencyMigration: Migration = {
   async down(db: Kysely<unknown>) {
     await db.schema.dropIndex("loans_bucket").execute();
     for (const column of [
+      "installment_count",
+      "apr",
+      "ear",
       "closed_through",
       "dpd",
       "bucket",
