@@ -2,6 +2,7 @@ import type { AppContext } from "../../app/context.js";
 import { buildServer } from "../../http/server.js";
 import { configurationFrom, openApp } from "../compose.js";
 import { type CommandIo, exitOk, reportProblems } from "../io.js";
+import { seedDemo } from "./seed-demo.js";
 
 export const defaultPort = 3000;
 export const defaultHost = "127.0.0.1";
@@ -15,7 +16,8 @@ interface ServeOptions {
 
 /**
  * `fenqi serve [--port N] [--host H]`: serves the API (docs at /docs) on the configured store
- * (`DATABASE_URL`, else `FENQI_DB`) until SIGINT or SIGTERM, then closes the server — letting
+ * (`DATABASE_URL`, else `FENQI_DB`, else ./fenqi.db — seeded with the demo data when it is
+ * empty and nothing was configured) until SIGINT or SIGTERM, then closes the server — letting
  * requests in flight finish — and the store. The port is `--port`, else `PORT`, else 3000; the
  * log level `LOG_LEVEL` (default info; JSON lines on stdout, without personal data).
  *
@@ -28,7 +30,13 @@ export async function serveCommand(
 ): Promise<number> {
   const options = readOptions(args, process.env.PORT);
   if (!options.ok) return reportProblems(io, "serve", [options.problem]);
-  const ctx: AppContext = await openApp(configurationFrom(process.env));
+  const config = configurationFrom(process.env);
+  // With no configuration at all, a newcomer's first `fenqi serve` shows the demo loans; a store
+  // someone configured (FENQI_DB or DATABASE_URL) is never seeded behind their back.
+  if (!process.env.DATABASE_URL && !process.env.FENQI_DB) {
+    io.out(await seedDemo(config, { onlyIntoEmptyStore: true }));
+  }
+  const ctx: AppContext = await openApp(config);
   try {
     const app = await buildServer(ctx, { logger: { level: process.env.LOG_LEVEL || "info" } });
     try {
