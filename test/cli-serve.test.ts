@@ -11,7 +11,7 @@ const startTimeoutMs = 30_000;
 describe("fenqi serve with no configuration", () => {
   it("seeds ./fenqi.db with the demo data and serves the demo loans with the printed key", async () => {
     const cwd = mkdtempSync(join(tmpdir(), "fenqi-serve-"));
-    const env = { ...process.env, LOG_LEVEL: "silent" };
+    const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: "silent" };
     delete env.FENQI_DB;
     delete env.DATABASE_URL;
     delete env.PORT;

@@ -11,7 +11,7 @@ import { formatAmount } from "../money/amount.js";
 import { CNY } from "../money/currency.js";
 import type { Product } from "../product/product.js";
 import { validateProduct } from "../product/validate-product.js";
-import { closeDay } from "./close-day.js";
+import { closeDay, closeThrough } from "./close-day.js";
 
 function product(raw: Record<string, unknown>): Product {
   const r = validateProduct({ id: "p", ...raw }, CN1, "product");
@@ -51,22 +51,14 @@ function start(
   return { loan: o.loan, entries: [...o.entries], events: [] };
 }
 
-/** Closes every date from the day after the last closed one through `to`. */
-function closeThrough(run: Run, p: Product, to: CivilDate): Run {
-  let { loan } = run;
-  const entries = [...run.entries];
-  const events = [...run.events];
-  for (
-    let d = addDays(loan.delinquency.closedThrough, 1);
-    compareDates(d, to) <= 0;
-    d = addDays(d, 1)
-  ) {
-    const r = closeDay(loan, p, d);
-    loan = r.loan;
-    entries.push(...r.entries);
-    events.push(...r.events);
-  }
-  return { loan, entries, events };
+/** Closes every date from the day after the last closed one through `to` (the catch-up). */
+function closeTo(run: Run, p: Product, to: CivilDate): Run {
+  const r = closeThrough(run.loan, p, to);
+  return {
+    loan: r.loan,
+    entries: [...run.entries, ...r.entries],
+    events: [...run.events, ...r.events],
+  };
 }
 
 function pay(run: Run, p: Product, date: CivilDate, amount: bigint): Run {
@@ -83,7 +75,7 @@ const of = (events: LoanEvent[], type: LoanEvent["type"]) => events.filter((e) =
 
 describe("daily close", () => {
   it("ages an unpaid flat-fee plan for 40 days: M1, then M2 on day 31, a daily penalty after grace", () => {
-    const run = closeThrough(start(penalty), penalty, "2026-03-22");
+    const run = closeTo(start(penalty), penalty, "2026-03-22");
     expect(run.loan.delinquency).toMatchObject({ dpd: 40, bucket: "M2", reported: true });
     expect(of(run.events, "bucket")).toEqual([
       { type: "bucket", date: "2026-02-11", loan: "L1", from: "current", to: "M1" },
@@ -104,9 +96,9 @@ describe("daily close", () => {
   });
 
   it("charges nothing and reports nothing for a payment inside the grace period", () => {
-    let run = closeThrough(start(penalty), penalty, "2026-02-11");
+    let run = closeTo(start(penalty), penalty, "2026-02-11");
     run = pay(run, penalty, "2026-02-12", 53600n);
-    run = closeThrough(run, penalty, "2026-03-09");
+    run = closeTo(run, penalty, "2026-03-09");
     expect(of(run.events, "late_charge")).toEqual([]);
     expect(of(run.events, "report")).toEqual([]);
     expect(run.loan.delinquency).toMatchObject({ dpd: 0, bucket: "current" });
@@ -127,9 +119,9 @@ describe("daily close", () => {
         installments: [12],
         arrearsTolerance: tolerance,
       });
-      let run = closeThrough(start(p), p, "2026-02-10");
+      let run = closeTo(start(p), p, "2026-02-10");
       run = pay(run, p, "2026-02-10", 53597n); // 0.03 short
-      run = closeThrough(run, p, "2026-02-20");
+      run = closeTo(run, p, "2026-02-20");
       expect(run.loan.delinquency.dpd).toBe(dpd);
     }
   });
@@ -142,7 +134,7 @@ describe("daily close", () => {
       installments: [3],
       lateCharges: [{ kind: "late_fee_fixed", amount: "500.00" }],
     });
-    const run = closeThrough(start(p, 100000n, 3), p, "2026-02-11");
+    const run = closeTo(start(p, 100000n, 3), p, "2026-02-11");
     // Σ principal_d: 1000.00 on each of the 32 closes Jan 10 … Feb 10, and Feb 11 → 33 days.
     // cap = round(0.24 × 1000.00 × 33 / 365) = round(21.698) = 21.70; bill 1 interest 20.00 → room 1.70.
     const late = of(run.events, "late_charge");
@@ -161,7 +153,7 @@ describe("daily close", () => {
     ]);
     expect(run.loan.delinquency.lateClamped).toBe(49830n);
     // A one-time fee is never charged again, even when the cap grows.
-    const later = closeThrough(run, p, "2026-03-11");
+    const later = closeTo(run, p, "2026-03-11");
     expect(
       of(later.events, "late_charge").filter((e) => (e as { n: number }).n === 1),
     ).toHaveLength(1);
@@ -169,7 +161,7 @@ describe("daily close", () => {
 
   it("counts days past due across month ends from a month-end origination", () => {
     const p = product({ method: "flat_fee", periodFeeRate: "0.006", installments: [3] });
-    const run = closeThrough(start(p, 300000n, 3, "2026-01-31"), p, "2026-03-02");
+    const run = closeTo(start(p, 300000n, 3, "2026-01-31"), p, "2026-03-02");
     expect(run.loan.installments.map((i) => i.due)).toEqual([
       "2026-02-28",
       "2026-03-31",
@@ -186,7 +178,7 @@ describe("daily close", () => {
       chargeOffDays: 30,
       lateCharges: [{ kind: "penalty_daily", rate: "0.001" }],
     });
-    const run = closeThrough(start(p, 300000n, 3), p, "2026-04-30");
+    const run = closeTo(start(p, 300000n, 3), p, "2026-04-30");
     expect(run.loan.status).toBe("charged_off");
     expect(of(run.events, "charge_off")).toHaveLength(1);
     expect(of(run.events, "charge_off")[0]?.date).toBe("2026-03-12");
@@ -202,7 +194,7 @@ describe("daily close", () => {
   });
 
   it("changes nothing when a closed date is closed again", () => {
-    const run = closeThrough(start(penalty), penalty, "2026-02-20");
+    const run = closeTo(start(penalty), penalty, "2026-02-20");
     const again = closeDay(run.loan, penalty, "2026-02-20");
     expect(again.loan).toBe(run.loan);
     expect(again.entries).toEqual([]);
@@ -281,10 +273,39 @@ describe("daily close invariants", () => {
     );
   });
 
+  it("catching up several dates at once is closing them one by one", () => {
+    fc.assert(
+      fc.property(
+        productArb,
+        fc.integer({ min: 1, max: 90 }),
+        fc.integer({ min: 1, max: 10 }),
+        (p, days, gap) => {
+          const base = closeTo(start(p, 300000n, 3), p, addDays("2026-01-10", days));
+          const target = addDays(base.loan.delinquency.closedThrough, gap);
+          const together = closeThrough(base.loan, p, target);
+          let loan = base.loan;
+          const events: LoanEvent[] = [];
+          for (
+            let d = addDays(loan.delinquency.closedThrough, 1);
+            compareDates(d, target) <= 0;
+            d = addDays(d, 1)
+          ) {
+            const r = closeDay(loan, p, d);
+            loan = r.loan;
+            events.push(...r.events);
+          }
+          expect({ ...together.loan, version: 0 }).toEqual({ ...loan, version: 0 });
+          expect(together.events).toEqual(events);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
   it("closing a date twice is closing it once", () => {
     fc.assert(
       fc.property(productArb, fc.integer({ min: 0, max: 100 }), (p, days) => {
-        const run = closeThrough(start(p, 300000n, 3), p, addDays("2026-01-10", days));
+        const run = closeTo(start(p, 300000n, 3), p, addDays("2026-01-10", days));
         const again = closeDay(run.loan, p, run.loan.delinquency.closedThrough);
         expect(again.loan).toEqual(run.loan);
         expect(again.events).toEqual([]);

@@ -1,6 +1,7 @@
 import { addDays, type CivilDate, compareDates, daysBetween } from "../calendar/civil-date.js";
-import { lenderAccounts } from "../ledger/journal.js";
+import { type JournalEntry, lenderAccounts } from "../ledger/journal.js";
 import { chargeDue } from "../loan/charge-due.js";
+import type { LoanEvent } from "../loan/events.js";
 import { type Bucket, type LoanState, outstandingOf, totalOf } from "../loan/loan.js";
 import { type MutableInstallment, type Serviced, WorkingLoan } from "../loan/working-loan.js";
 import type { Amount } from "../money/amount.js";
@@ -169,4 +170,26 @@ function chargeOff(loan: WorkingLoan): void {
   loan.nextEntry("charge_off");
   loan.post(lenderAccounts.writeOff, lenderAccounts.allowance, outstanding);
   loan.events.push({ type: "charge_off", date: loan.date, loan: loan.base.id, outstanding });
+}
+
+/**
+ * Closes every business date after the loan's last closed one up to and including `through`, in
+ * order: the catch-up of a missed close, and what an operation dated D needs first (the closes of
+ * the dates before D). Closing one by one and catching up give the same loan.
+ */
+export function closeThrough(loan: LoanState, product: Product, through: CivilDate): Serviced {
+  let current = loan;
+  const entries: JournalEntry[] = [];
+  const events: LoanEvent[] = [];
+  for (
+    let d = addDays(current.delinquency.closedThrough, 1);
+    compareDates(d, through) <= 0;
+    d = addDays(d, 1)
+  ) {
+    const closed = closeDay(current, product, d);
+    current = closed.loan;
+    entries.push(...closed.entries);
+    events.push(...closed.events);
+  }
+  return { loan: current, entries, events };
 }
