@@ -96,7 +96,44 @@ export interface LoanRepository {
    */
   update(loan: LoanState): Promise<void>;
   list(filter: { status?: LoanStatus; borrowerId?: string }, page: Page): Promise<LoanState[]>;
+  /**
+   * One batch of the daily close of `date`: loans still open or charged off whose close has not
+   * yet run through `date` (closed through an earlier date, or never closed and originated on or
+   * before `date`), with ids in the open interval (`after`, `below`), in id order, at most
+   * `limit` (capped at `closeBatchSizeMax`), installments attached. Two queries, whatever the
+   * batch size: the loans, then all of their installments.
+   */
+  listForClose(date: CivilDate, range: IdRange, limit: number): Promise<LoanState[]>;
+  /**
+   * Writes many changed loans (rows and schedules) as `update` writes one, with a bounded number
+   * of statements (at most `closeBatchSizeMax` loans, each id once). Every `loan.version` must be
+   * exactly one above its stored version; if any is not, it throws `ConcurrentUpdateError`
+   * before writing anything.
+   */
+  updateMany(loans: readonly LoanState[]): Promise<void>;
+  /** The least and greatest id and the count of open and charged-off loans: where to cut partitions. */
+  idRange(): Promise<LoanIdRange>;
 }
+
+/** An open interval of loan ids: ids above `after` and below `below`, where given. */
+export interface IdRange {
+  readonly after?: string | undefined;
+  readonly below?: string | undefined;
+}
+
+export interface LoanIdRange {
+  /** Absent when there is no open or charged-off loan. */
+  readonly first?: string;
+  readonly last?: string;
+  readonly count: number;
+}
+
+/**
+ * The most loans one `listForClose` returns and one `updateMany` writes: a daily-close batch
+ * (STYLE 10). Large enough to amortize the statements, small enough that a batch's transaction
+ * stays short and its statements stay within the databases' bound-parameter limits.
+ */
+export const closeBatchSizeMax = 2000;
 
 export class ConcurrentUpdateError extends Error {
   override name = "ConcurrentUpdateError";
@@ -122,9 +159,21 @@ export interface OperationRepository {
   listByLoan(loanId: string): Promise<OperationRecord[]>;
 }
 
+/** The journal entries of one movement and the operation that posted them. */
+export interface JournalBatch {
+  readonly entries: readonly JournalEntry[];
+  readonly operationId: string;
+}
+
 export interface LedgerRepository {
   /** Appends journal entries; each must balance (the store checks again). */
   append(entries: readonly JournalEntry[], operationId: string, at: Instant): Promise<void>;
+  /**
+   * Appends the entries of many movements at once (a daily-close batch), each batch under its
+   * own operation id, all at `at`, with a bounded number of statements. Every entry is checked
+   * before any is written, as `append` does.
+   */
+  appendMany(batches: readonly JournalBatch[], at: Instant): Promise<void>;
   /** Balances per account, from the postings themselves; only accounts starting with `prefix` when given. */
   balances(prefix?: string): Promise<Map<string, Amount>>;
   /** The sum of every posting ever written: zero in a sound ledger. */
@@ -147,6 +196,8 @@ export interface AuditLeaf extends AuditLeafInput {
 
 export interface AuditRepository {
   append(leaf: AuditLeafInput): Promise<AuditLeaf>;
+  /** Appends leaves in the order given, numbered consecutively after the last one; one insert per chunk. */
+  appendMany(leaves: readonly AuditLeafInput[]): Promise<AuditLeaf[]>;
   list(fromSeq: number, limit: number): Promise<AuditLeaf[]>;
   count(): Promise<number>;
 }

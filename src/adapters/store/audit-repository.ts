@@ -1,6 +1,8 @@
 import { type Selectable, sql } from "kysely";
+import { assert } from "../../domain/result.js";
 import type { AuditLeaf, AuditLeafInput, AuditRepository } from "../../ports/store.js";
 import { auditLeafHash, canonicalJson } from "./audit-hash.js";
+import { parameterChunks } from "./batch-sql.js";
 import { type Db, int8OfNumber, numberOf, pageLimit } from "./codec.js";
 import type { StoreDialect } from "./dialect.js";
 import type { AuditLeafTable } from "./schema.js";
@@ -27,6 +29,18 @@ export class SqlAuditRepository implements AuditRepository {
   ) {}
 
   async append(input: AuditLeafInput): Promise<AuditLeaf> {
+    const [leaf] = await this.appendMany([input]);
+    assert(leaf !== undefined, "appending one leaf gives one leaf");
+    return leaf;
+  }
+
+  /**
+   * Leaves numbered last + 1, last + 2, … in the order given, hashed as `append` hashes them, and
+   * written with one INSERT per chunk: one lock (PostgreSQL), one max(seq) and the inserts,
+   * whatever the count.
+   */
+  async appendMany(inputs: readonly AuditLeafInput[]): Promise<AuditLeaf[]> {
+    if (inputs.length === 0) return [];
     if (this.dialect === "postgres") {
       await sql`select pg_advisory_xact_lock(cast(${auditAppendLockKey} as bigint))`.execute(
         this.db,
@@ -36,21 +50,28 @@ export class SqlAuditRepository implements AuditRepository {
       .selectFrom("audit_leaves")
       .select((eb) => eb.fn.max("seq").as("last"))
       .executeTakeFirstOrThrow();
-    const seq = last === null ? 0 : numberOf(last, "audit_leaves.seq") + 1;
-    const leaf = { seq, at: input.at, kind: input.kind, subject: input.subject, data: input.data };
-    const hash = auditLeafHash(leaf);
-    await this.db
-      .insertInto("audit_leaves")
-      .values({
-        seq: BigInt(seq),
-        at: int8OfNumber(leaf.at, "audit.at"),
-        kind: leaf.kind,
-        subject: leaf.subject,
-        data: canonicalJson(leaf.data),
-        hash,
-      })
-      .execute();
-    return { ...leaf, hash };
+    const first = last === null ? 0 : numberOf(last, "audit_leaves.seq") + 1;
+    const leaves = inputs.map((input, k): AuditLeaf => {
+      const leaf = {
+        seq: first + k,
+        at: input.at,
+        kind: input.kind,
+        subject: input.subject,
+        data: input.data,
+      };
+      return { ...leaf, hash: auditLeafHash(leaf) };
+    });
+    const rows = leaves.map((leaf) => ({
+      seq: int8OfNumber(leaf.seq, "audit.seq"),
+      at: int8OfNumber(leaf.at, "audit.at"),
+      kind: leaf.kind,
+      subject: leaf.subject,
+      data: canonicalJson(leaf.data),
+      hash: leaf.hash,
+    }));
+    for (const chunk of parameterChunks(rows))
+      await this.db.insertInto("audit_leaves").values(chunk).execute();
+    return leaves;
   }
 
   /** Leaves from `fromSeq` on, in order; at most `pageSizeMax` per call. */

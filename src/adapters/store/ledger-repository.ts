@@ -2,8 +2,10 @@ import { sql } from "kysely";
 import type { JournalEntry } from "../../domain/ledger/journal.js";
 import type { Amount } from "../../domain/money/amount.js";
 import { assert } from "../../domain/result.js";
-import type { LedgerRepository } from "../../ports/store.js";
-import { batches, type Db, int8, int8OfNumber } from "./codec.js";
+import type { JournalBatch, LedgerRepository } from "../../ports/store.js";
+import { type ColumnTypes, columnList, parameterChunks, typedValues } from "./batch-sql.js";
+import { type Db, int8, int8OfNumber } from "./codec.js";
+import type { StoreDialect } from "./dialect.js";
 
 /**
  * The most legs one journal entry may have. An entry is one movement on one loan: a receivable
@@ -23,36 +25,80 @@ const sumSplitBase = 4_294_967_296;
 /**
  * The double-entry ledger (DESIGN.md "Ledger"): journal entries with their postings, append-only.
  * Balances are computed from the postings every time, never cached here.
+ *
+ * Entry ids are allocated before the entries are written, so postings can name their entry
+ * without reading ids back from a multi-row INSERT (whose RETURNING order PostgreSQL does not
+ * promise): on PostgreSQL from the identity column's own sequence, on SQLite as max(id) + 1 … —
+ * what SQLite's rowid would pick — under the write lock the transaction holds (BEGIN IMMEDIATE).
+ * A batch of any size then takes one id query, one INSERT per chunk of entries and one per chunk
+ * of postings.
  */
 export class SqlLedgerRepository implements LedgerRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly dialect: StoreDialect,
+  ) {}
 
-  async append(entries: readonly JournalEntry[], operationId: string, at: number): Promise<void> {
+  append(entries: readonly JournalEntry[], operationId: string, at: number): Promise<void> {
+    return this.appendMany([{ entries, operationId }], at);
+  }
+
+  async appendMany(movements: readonly JournalBatch[], at: number): Promise<void> {
     // Check every entry before writing any, so a refused batch leaves no partial rows even for a
     // caller that catches the error and goes on in the same transaction.
-    entries.forEach(checkEntry);
+    for (const movement of movements) movement.entries.forEach(checkEntry);
     const atColumn = int8OfNumber(at, "ledger.append at");
-    for (const entry of entries) {
-      const { id } = await this.db
-        .insertInto("journal_entries")
-        .values({
-          loan_id: entry.loanId,
-          operation_id: operationId,
-          kind: entry.kind,
-          business_date: entry.date,
-          at: atColumn,
-        })
-        .returning("id")
-        .executeTakeFirstOrThrow();
-      const rows = entry.postings.map((p, seq) => ({
-        entry_id: id,
+    const entries = movements.flatMap((m) =>
+      m.entries.map((entry) => ({ entry, operationId: m.operationId })),
+    );
+    if (entries.length === 0) return;
+    const ids = await this.allocateEntryIds(entries.length);
+    const idOf = (k: number): bigint => {
+      const id = ids[k];
+      assert(id !== undefined, "an entry id was allocated for every entry");
+      return id;
+    };
+    const journalRows: JournalRow[] = entries.map(({ entry, operationId }, k) => ({
+      id: idOf(k),
+      loan_id: entry.loanId,
+      operation_id: operationId,
+      kind: entry.kind,
+      business_date: entry.date,
+      at: atColumn,
+    }));
+    // PostgreSQL's identity column is GENERATED ALWAYS (migration 0001): an explicit id must say so.
+    const override = sql.raw(this.dialect === "postgres" ? "overriding system value" : "");
+    for (const chunk of parameterChunks(journalRows)) {
+      await sql`insert into journal_entries ${columnList(journalColumnTypes)} ${override}
+        ${typedValues(journalColumnTypes, chunk)}`.execute(this.db);
+    }
+    const postingRows = entries.flatMap(({ entry }, k) =>
+      entry.postings.map((p, seq) => ({
+        entry_id: idOf(k),
         seq: BigInt(seq),
         account: p.account,
         amount: p.amount,
-      }));
-      for (const batch of batches(rows))
-        await this.db.insertInto("postings").values(batch).execute();
+      })),
+    );
+    for (const chunk of parameterChunks(postingRows))
+      await this.db.insertInto("postings").values(chunk).execute();
+  }
+
+  /** `count` fresh journal entry ids, ascending, in one query. */
+  private async allocateEntryIds(count: number): Promise<bigint[]> {
+    if (this.dialect === "postgres") {
+      const { rows } = await sql<{
+        id: bigint;
+      }>`select nextval(pg_get_serial_sequence('journal_entries', 'id')) as id
+        from generate_series(1, cast(${count} as integer))`.execute(this.db);
+      return rows.map((row) => row.id).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     }
+    const { last } = await this.db
+      .selectFrom("journal_entries")
+      .select((eb) => eb.fn.max("id").as("last"))
+      .executeTakeFirstOrThrow();
+    const base = last ?? 0n;
+    return Array.from({ length: count }, (_, k) => base + BigInt(k) + 1n);
   }
 
   async balances(prefix?: string): Promise<Map<string, Amount>> {
@@ -83,6 +129,24 @@ export class SqlLedgerRepository implements LedgerRepository {
     return joinSum(row.hi, row.lo);
   }
 }
+
+interface JournalRow {
+  readonly id: bigint;
+  readonly loan_id: string;
+  readonly operation_id: string;
+  readonly kind: string;
+  readonly business_date: string;
+  readonly at: bigint;
+}
+
+const journalColumnTypes: ColumnTypes<JournalRow> = {
+  id: "bigint",
+  loan_id: "text",
+  operation_id: "text",
+  kind: "text",
+  business_date: "text",
+  at: "bigint",
+};
 
 /** A balanced entry of storable amounts, or an InvariantError naming what is wrong. */
 function checkEntry(entry: JournalEntry): void {

@@ -1,18 +1,18 @@
-import type { Insertable, Selectable } from "kysely";
-import { addDays } from "../../domain/calendar/civil-date.js";
+import { type Insertable, type Selectable, sql } from "kysely";
+import { addDays, type CivilDate } from "../../domain/calendar/civil-date.js";
 import type { Bucket, InstallmentState, LoanState, LoanStatus } from "../../domain/loan/loan.js";
 import { assert } from "../../domain/result.js";
-import { ConcurrentUpdateError, type LoanRepository, type Page } from "../../ports/store.js";
 import {
-  batches,
-  type Db,
-  flag,
-  flagOf,
-  int8,
-  int8OfNumber,
-  numberOf,
-  pageLimit,
-} from "./codec.js";
+  ConcurrentUpdateError,
+  closeBatchSizeMax,
+  type IdRange,
+  type LoanIdRange,
+  type LoanRepository,
+  type Page,
+} from "../../ports/store.js";
+import { type ColumnTypes, parameterChunks, updateFromValues } from "./batch-sql.js";
+import { type Db, flag, flagOf, int8, int8OfNumber, numberOf, pageLimit } from "./codec.js";
+import type { StoreDialect } from "./dialect.js";
 import type { InstallmentTable, LoanTable } from "./schema.js";
 
 /** The statuses a stored loan may have; anything else in the table is corruption, not data. */
@@ -23,6 +23,9 @@ const loanStatuses: ReadonlySet<string> = new Set<LoanStatus>([
   "charged_off",
 ]);
 
+/** The statuses the daily close still works on: a settled or cancelled loan is done with. */
+const closeStatuses: readonly LoanStatus[] = ["open", "charged_off"];
+
 /**
  * Loans and their installments. A loan is written whole: its row, then every installment of the
  * schedule in force, so what is read back is exactly the state that was written (installments in
@@ -31,7 +34,10 @@ const loanStatuses: ReadonlySet<string> = new Set<LoanStatus>([
  * committed isolation also makes a second writer wait for the first and then find no match.
  */
 export class SqlLoanRepository implements LoanRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly dialect: StoreDialect,
+  ) {}
 
   async insert(loan: LoanState, createdAt: number): Promise<void> {
     await this.db
@@ -42,7 +48,7 @@ export class SqlLoanRepository implements LoanRepository {
         created_at: int8OfNumber(createdAt, "createdAt"),
       })
       .execute();
-    await this.insertInstallments(loan);
+    await this.insertInstallments([loan]);
   }
 
   async get(id: string): Promise<LoanState | undefined> {
@@ -79,7 +85,7 @@ export class SqlLoanRepository implements LoanRepository {
     // The schedule in force replaces the stored one: installments removed from the state (a
     // principal reduction that shortened the term) must disappear, so delete, then insert.
     await this.db.deleteFrom("installments").where("loan_id", "=", loan.id).execute();
-    await this.insertInstallments(loan);
+    await this.insertInstallments([loan]);
   }
 
   async list(
@@ -100,10 +106,110 @@ export class SqlLoanRepository implements LoanRepository {
     return this.withInstallments(rows);
   }
 
-  private async insertInstallments(loan: LoanState): Promise<void> {
-    const rows = loan.installments.map((i) => installmentRow(loan.id, i));
-    for (const batch of batches(rows))
-      await this.db.insertInto("installments").values(batch).execute();
+  async listForClose(date: CivilDate, range: IdRange, limit: number): Promise<LoanState[]> {
+    const count = closeBatchLimit(limit);
+    if (count === 0) return [];
+    const rows = await this.db
+      .selectFrom("loans")
+      .selectAll()
+      .where("status", "in", closeStatuses)
+      // NULL means "closed through the day before origination" (see `loanOf`), so a loan never
+      // closed is due for `date` once it was originated on or before it. Civil dates are
+      // YYYY-MM-DD text: comparing the text compares the dates.
+      .where((eb) =>
+        eb.or([
+          eb("closed_through", "<", date),
+          eb.and([eb("closed_through", "is", null), eb("origination", "<=", date)]),
+        ]),
+      )
+      .$if(range.after !== undefined, (q) => q.where("id", ">", range.after ?? ""))
+      .$if(range.below !== undefined, (q) => q.where("id", "<", range.below ?? ""))
+      .orderBy("id")
+      .limit(count)
+      .execute();
+    return this.withInstallments(rows);
+  }
+
+  async updateMany(loans: readonly LoanState[]): Promise<void> {
+    if (loans.length === 0) return;
+    assert(
+      loans.length <= closeBatchSizeMax,
+      `updateMany takes at most ${closeBatchSizeMax} loans, got ${loans.length}`,
+    );
+    const ids = loans.map((loan) => loan.id);
+    assert(new Set(ids).size === ids.length, "updateMany was given the same loan twice");
+    await this.checkVersions(loans);
+    const rows = loans.map((loan) => ({ id: loan.id, ...loanColumns(loan) }));
+    let updated = 0n;
+    for (const chunk of parameterChunks(rows)) {
+      updated += await updateFromValues(
+        this.db,
+        "loans",
+        loanColumnTypes,
+        chunk,
+        sql`${sql.ref("loans.version")} = ${sql.ref("v.version")} - 1`,
+      );
+    }
+    // The versions were checked (and, on PostgreSQL, the rows locked) just before: a mismatch
+    // here means a writer slipped in anyway, which the caller's rollback must undo.
+    if (updated !== BigInt(loans.length)) {
+      throw new ConcurrentUpdateError(
+        `updateMany changed ${updated} of ${loans.length} loans: another writer changed some first`,
+      );
+    }
+    // As in `update`: the schedules in force replace the stored ones.
+    await this.db.deleteFrom("installments").where("loan_id", "in", ids).execute();
+    await this.insertInstallments(loans);
+  }
+
+  async idRange(): Promise<LoanIdRange> {
+    const row = await this.db
+      .selectFrom("loans")
+      .select((eb) => [
+        eb.fn.min("id").as("first"),
+        eb.fn.max("id").as("last"),
+        eb.fn.countAll<bigint | number>().as("count"),
+      ])
+      .where("status", "in", closeStatuses)
+      .executeTakeFirstOrThrow();
+    const count = numberOf(row.count, "loan count");
+    if (row.first === null || row.last === null) return { count };
+    return { first: row.first, last: row.last, count };
+  }
+
+  /**
+   * Refuses the whole batch, before anything is written, when any loan's stored version is not
+   * the one just below its new version (or the loan is missing). On PostgreSQL the rows are
+   * locked in id order as they are read, so no other writer can change them before the update
+   * and two batches cannot deadlock; on SQLite the transaction already holds the write lock.
+   */
+  private async checkVersions(loans: readonly LoanState[]): Promise<void> {
+    const stored = await this.db
+      .selectFrom("loans")
+      .select(["id", "version"])
+      .where(
+        "id",
+        "in",
+        loans.map((loan) => loan.id),
+      )
+      .orderBy("id")
+      .$if(this.dialect === "postgres", (q) => q.forUpdate())
+      .execute();
+    const versions = new Map(stored.map((row) => [row.id, row.version]));
+    for (const loan of loans) {
+      const expected = int8OfNumber(loan.version, "loan.version") - 1n;
+      if (versions.get(loan.id) !== expected) {
+        throw new ConcurrentUpdateError(
+          `loan ${loan.id} is not at version ${expected}: another writer changed it first`,
+        );
+      }
+    }
+  }
+
+  private async insertInstallments(loans: readonly LoanState[]): Promise<void> {
+    const rows = loans.flatMap((loan) => loan.installments.map((i) => installmentRow(loan.id, i)));
+    for (const chunk of parameterChunks(rows))
+      await this.db.insertInto("installments").values(chunk).execute();
   }
 
   /** Loads the installments of several loans in one query (a page is at most `pageSizeMax` loans). */
@@ -129,6 +235,39 @@ export class SqlLoanRepository implements LoanRepository {
     return rows.map((row) => loanOf(row, byLoan.get(row.id) ?? []));
   }
 }
+
+/** A daily-close batch size: at most `closeBatchSizeMax`; a limit below 1 asks for none. */
+function closeBatchLimit(limit: number): number {
+  assert(Number.isInteger(limit), `close batch limit must be an integer, got ${limit}`);
+  return Math.max(0, Math.min(limit, closeBatchSizeMax));
+}
+
+type LoanRow = { readonly id: string } & ReturnType<typeof loanColumns>;
+
+/** The SQL type of each column `updateMany` writes, in the order of its VALUES rows. */
+const loanColumnTypes: ColumnTypes<LoanRow> = {
+  id: "text",
+  borrower_id: "text",
+  product_id: "text",
+  order_id: "text",
+  currency: "text",
+  principal: "bigint",
+  origination: "text",
+  status: "text",
+  principal_reduced: "bigint",
+  credit: "bigint",
+  charged_through: "text",
+  installment_count: "bigint",
+  apr: "text",
+  ear: "text",
+  closed_through: "text",
+  dpd: "bigint",
+  bucket: "text",
+  principal_days: "bigint",
+  late_clamped: "bigint",
+  reported: "integer",
+  version: "bigint",
+};
 
 /** Every column of a loan row except its id and creation instant, which never change. */
 function loanColumns(loan: LoanState) {

@@ -15,9 +15,9 @@ export function storeTx(db: Db, dialect: StoreDialect): StoreTx {
   return {
     products: new SqlProductRepository(db),
     borrowers: new SqlBorrowerRepository(db),
-    loans: new SqlLoanRepository(db),
+    loans: new SqlLoanRepository(db, dialect),
     operations: new SqlOperationRepository(db),
-    ledger: new SqlLedgerRepository(db),
+    ledger: new SqlLedgerRepository(db, dialect),
     audit: new SqlAuditRepository(db, dialect),
     idempotency: new SqlIdempotencyRepository(db),
     apiKeys: new SqlApiKeyRepository(db),
