@@ -898,7 +898,7 @@ describe("fenqi apikey create and fenqi serve", () => {
     while (served.out.length === 0 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    const match = /^fenqi serving on (http:\/\/127\.0\.0\.1:\d+) \(docs at \/docs\)\n$/.exec(
+    const match = /^fenqi serving on (http:\/\/127\.0\.0\.1:\d+) \(docs at \/docs\)\n/.exec(
       served.out.join(""),
     );
     expect(match, served.out.join("") + served.err.join("")).not.toBeNull();

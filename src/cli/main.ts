@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { apikeyCommand } from "./commands/apikey.js";
+import { closeDayCommand } from "./commands/close-day.js";
 import { demoCommand } from "./commands/demo.js";
 import { migrateCommand } from "./commands/migrate.js";
 import { serveCommand } from "./commands/serve.js";
@@ -14,6 +15,8 @@ Usage:
   fenqi serve [--port N] [--host H]
                            serve the API (/api/v1, docs at /docs); port from --port, PORT or 3000
   fenqi apikey create NAME create an API key for a service client and print its secret once
+  fenqi close-day [--date D]
+                           run the daily close of D (default yesterday), catching up missed dates
   fenqi migrate            bring the store's schema up to date (SQLite FENQI_DB, or DATABASE_URL)
   fenqi --help             show this help
   fenqi --version          print the version
@@ -25,6 +28,7 @@ type Command = (args: readonly string[], io: CommandIo) => Promise<number>;
 
 const commands: Readonly<Record<string, Command>> = {
   apikey: apikeyCommand,
+  "close-day": closeDayCommand,
   demo: demoCommand,
   migrate: migrateCommand,
   serve: serveCommand,

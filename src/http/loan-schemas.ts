@@ -1,5 +1,5 @@
 import { Type } from "typebox";
-import type { LoanStatus } from "../domain/loan/loan.js";
+import { buckets, type LoanStatus } from "../domain/loan/loan.js";
 import { pageSizeMax } from "../ports/store.js";
 import { Amount, CivilDate, Id, InstantText, List } from "./schemas.js";
 
@@ -77,6 +77,10 @@ export const LoanView = Type.Object({
   charged: Type.Object({ interest: Amount, fee: Amount, late: Amount }),
   principalReduced: Amount,
   credit: Amount,
+  dpd: Type.Integer({ description: "days past due of the oldest overdue installment" }),
+  bucket: Type.Enum(buckets),
+  lateClamped: Amount,
+  closedThrough: CivilDate,
 });
 
 export const OriginationBody = Type.Object(

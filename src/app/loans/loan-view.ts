@@ -1,4 +1,5 @@
 import {
+  type Bucket,
   type LoanState,
   outstandingOf,
   type Parts,
@@ -40,6 +41,11 @@ export interface LoanView {
   readonly charged: { readonly interest: string; readonly fee: string; readonly late: string };
   readonly principalReduced: string;
   readonly credit: string;
+  /** The daily close's view: days past due, bucket, late charges the cap prevented, last closed date. */
+  readonly dpd: number;
+  readonly bucket: Bucket;
+  readonly lateClamped: string;
+  readonly closedThrough: string;
 }
 
 export function loanView(loan: LoanState): LoanView {
@@ -95,5 +101,9 @@ export function loanView(loan: LoanState): LoanView {
     },
     principalReduced: formatAmount(loan.principalReduced, currency),
     credit: formatAmount(loan.credit, currency),
+    dpd: loan.delinquency.dpd,
+    bucket: loan.delinquency.bucket,
+    lateClamped: formatAmount(loan.delinquency.lateClamped, currency),
+    closedThrough: loan.delinquency.closedThrough,
   };
 }

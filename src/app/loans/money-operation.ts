@@ -1,4 +1,5 @@
-import type { CivilDate } from "../../domain/calendar/civil-date.js";
+import { addDays, type CivilDate, compareDates } from "../../domain/calendar/civil-date.js";
+import { closeThrough } from "../../domain/close/close-day.js";
 import type { LoanState, Parts } from "../../domain/loan/loan.js";
 import type { Serviced } from "../../domain/loan/working-loan.js";
 import { type Amount, formatAmount, parseAmount } from "../../domain/money/amount.js";
@@ -74,11 +75,23 @@ export async function moneyOperation(
     const product = await loadProduct(tx, loan.productId);
     if (!product) throw new Error(`loan ${loan.id} names a missing product`);
     const now = ctx.clock.now();
-    const { date, at } = businessDate(product.pack, now, request.at, loan.origination);
+    const dated = businessDate(product.pack, now, request.at, loan.origination);
+    const { at } = dated;
     const amount = request.kind === "settlement" ? 0n : readAmount(request.amount, product);
-    const result = apply(loan, product, date, amount);
+    // The closes of the dates before this one come first (DESIGN.md: a day's events precede its
+    // close). An operation dated on a business date already closed takes effect on the next.
+    const firstOpen = addDays(loan.delinquency.closedThrough, 1);
+    const date = compareDates(dated.date, firstOpen) < 0 ? firstOpen : dated.date;
+    const caughtUp = closeThrough(loan, product, addDays(date, -1));
+    const applied = apply(caughtUp.loan, product, date, amount);
+    const result = {
+      ...applied,
+      loan: { ...applied.loan, version: loan.version + 1 },
+      entries: [...caughtUp.entries, ...applied.entries],
+      events: [...caughtUp.events, ...applied.events],
+    };
     const operationId = ctx.ids.next("op");
-    const allocated = { ...result.allocated, credit: result.loan.credit - loan.credit };
+    const allocated = { ...result.allocated, credit: result.loan.credit - caughtUp.loan.credit };
     const record: OperationRecord = {
       id: operationId,
       loanId: loan.id,

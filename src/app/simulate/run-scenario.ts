@@ -1,4 +1,4 @@
-import { addDays } from "../../domain/calendar/civil-date.js";
+import { addDays, compareDates } from "../../domain/calendar/civil-date.js";
 import { formatInstant, startOfDay } from "../../domain/calendar/instant.js";
 import { formatAmount, parseAmount } from "../../domain/money/amount.js";
 import type { Currency } from "../../domain/money/currency.js";
@@ -6,9 +6,9 @@ import type { Problem } from "../../domain/result.js";
 import type { ScenarioEvent } from "../../domain/scenario/events.js";
 import type { Scenario } from "../../domain/scenario/scenario.js";
 import { registerBorrower } from "../borrowers.js";
+import { closeBusinessDay } from "../close/close-business-day.js";
 import type { AppContext } from "../context.js";
 import type { AppError, AppResult } from "../errors.js";
-import { chargeDueInstallments } from "../loans/charge-due.js";
 import type { EventView } from "../loans/event-view.js";
 import type { LoanView } from "../loans/loan-view.js";
 import { getLoan, originate, pay, refund, settle } from "../loans/loans.js";
@@ -56,7 +56,12 @@ export interface LoanReport {
     readonly outstanding: Money;
     readonly paid: Money;
     readonly charged: { readonly interest: string; readonly fee: string; readonly late: string };
+    /** Late charges the all-in cap prevented. */
+    readonly lateClamped: string;
     readonly credit: string;
+    /** Days past due and bucket as of `end`. */
+    readonly dpd: number;
+    readonly bucket: string;
   };
 }
 
@@ -100,15 +105,27 @@ export async function runScenario(
   const loanIds = new Map<string, string>();
   const reports: Record<string, Omit<LoanReport, "final">> = {};
   const events: EventView[] = [];
-  for (const event of scenario.events) {
-    clock.set(event.at);
-    events.push(...(await runEvent(ctx, event, loanIds, reports)));
+  const names = new Map<string, string>();
+  let next = 0;
+  // Each business date: its events in time order (file order at the same instant), then its close.
+  for (let date = scenario.start; compareDates(date, scenario.end) <= 0; date = addDays(date, 1)) {
+    for (; next < scenario.events.length && scenario.events[next]?.date === date; next++) {
+      const event = scenario.events[next] as ScenarioEvent;
+      clock.set(event.at);
+      events.push(...(await runEvent(ctx, event, loanIds, reports)));
+    }
+    for (const [name, id] of loanIds) names.set(id, name);
+    clock.set(startOfDay(addDays(date, 1), scenario.pack.timeZone) - 1);
+    const closed = must(
+      await closeBusinessDay(ctx, date, { collectEvents: true }),
+      `close of ${date}`,
+    );
+    events.push(
+      ...closed.events.map((e) => ({ ...e, loan: names.get(String(e.loan)) ?? String(e.loan) })),
+    );
   }
-  clock.set(startOfDay(addDays(scenario.end, 1), scenario.pack.timeZone) - 1);
   const loans: Record<string, LoanReport> = {};
   for (const [name, id] of loanIds) {
-    const charged = must(await chargeDueInstallments(ctx, id, scenario.end), "end");
-    events.push(...charged.map((e) => ({ ...e, loan: name })));
     const report = reports[name] as Omit<LoanReport, "final">;
     loans[name] = { ...report, final: finalOf(must(await getLoan(ctx, id), "end")) };
   }
@@ -210,7 +227,10 @@ function finalOf(loan: LoanView): LoanReport["final"] {
       late: loan.paid.late,
     },
     charged: loan.charged,
+    lateClamped: loan.lateClamped,
     credit: loan.credit,
+    dpd: loan.dpd,
+    bucket: loan.bucket,
   };
 }
 

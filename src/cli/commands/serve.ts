@@ -1,5 +1,11 @@
 import type { AppContext } from "../../app/context.js";
+import { CN1 } from "../../domain/jurisdiction/packs.js";
 import { buildServer } from "../../http/server.js";
+import {
+  parseCloseTime,
+  type SchedulerHandle,
+  startCloseScheduler,
+} from "../../jobs/close-scheduler.js";
 import { configurationFrom, openApp } from "../compose.js";
 import { type CommandIo, exitOk, reportProblems } from "../io.js";
 import { seedDemo } from "./seed-demo.js";
@@ -52,8 +58,13 @@ export async function serveCommand(
       const address = app.server.address();
       const bound = typeof address === "object" && address ? address.port : port;
       io.out(`fenqi serving on http://${host}:${bound} (docs at /docs)\n`);
-      // Listen for the signals only now: a handler would keep Ctrl-C from ending a failed start.
-      await (stop ?? signalled());
+      const scheduler = startDailyClose(ctx, io);
+      try {
+        // Listen for the signals only now: a handler would keep Ctrl-C from ending a failed start.
+        await (stop ?? signalled());
+      } finally {
+        scheduler?.stop();
+      }
     } finally {
       await app.close();
     }
@@ -98,4 +109,19 @@ function signalled(): Promise<NodeJS.Signals> {
     process.on("SIGINT", done);
     process.on("SIGTERM", done);
   });
+}
+
+/** The close time of the embedded deployment: `FENQI_CLOSE_AT` (local HH:MM, "off" to disable), default 00:30. */
+export const defaultCloseAt = "00:30";
+
+function startDailyClose(ctx: AppContext, io: CommandIo): SchedulerHandle | undefined {
+  const text = process.env.FENQI_CLOSE_AT || defaultCloseAt;
+  if (text === "off") return undefined;
+  const schedule = parseCloseTime(text, CN1.timeZone);
+  if (!schedule) {
+    io.err(`fenqi serve: FENQI_CLOSE_AT must be HH:MM or off; the daily close will not run\n`);
+    return undefined;
+  }
+  io.out(`daily close at ${text} ${schedule.timeZone}\n`);
+  return startCloseScheduler(ctx, schedule, (line) => io.out(`fenqi serve: ${line}\n`));
 }

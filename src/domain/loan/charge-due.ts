@@ -1,7 +1,5 @@
-import { type CivilDate, compareDates } from "../calendar/civil-date.js";
-import type { Product } from "../product/product.js";
-import type { LoanState } from "./loan.js";
-import { type Serviced, WorkingLoan } from "./working-loan.js";
+import { compareDates } from "../calendar/civil-date.js";
+import type { WorkingLoan } from "./working-loan.js";
 
 /**
  * The start of business date D: every installment due on or before D that has not been charged
@@ -30,11 +28,4 @@ export function chargeDue(loan: WorkingLoan): void {
       fee: installment.fee,
     });
   }
-}
-
-/** The start-of-day charges of `date` as an operation of their own (no money moves but charges). */
-export function chargeThrough(loan: LoanState, product: Product, date: CivilDate): Serviced {
-  const working = new WorkingLoan(loan, product, date, "charge");
-  chargeDue(working);
-  return working.finish();
 }

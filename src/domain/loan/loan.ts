@@ -5,7 +5,8 @@ import type { Component } from "../product/product.js";
 export type LoanStatus = "open" | "settled" | "cancelled" | "charged_off";
 
 /** Delinquency buckets by days past due: current 0, M1 1–30, M2 31–60, M3 61–90, M4+ 91+. */
-export type Bucket = "current" | "M1" | "M2" | "M3" | "M4+";
+export const buckets = ["current", "M1", "M2", "M3", "M4+"] as const;
+export type Bucket = (typeof buckets)[number];
 
 /** What the daily close keeps about a loan between business dates. */
 export interface Delinquency {
