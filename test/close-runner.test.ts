@@ -122,6 +122,13 @@ describe.each(storeKinds)("the daily close runner on %s", (kind: StoreKind) => {
     const expected = await snapshot(reference.ctx);
     expect(expected.loans.some((l) => l.bucket !== "current")).toBe(true);
     expect(expected.loans.some((l) => l.charged.late !== "0.00")).toBe(true);
+    // The collections queue: loans by bucket, straight from the store's filter.
+    for (const bucket of ["current", "M1", "M2", "M3"] as const) {
+      const queue = await listLoans(reference.ctx, { bucket }, { limit: 500 });
+      expect(queue.map((l) => l.id)).toEqual(
+        expected.loans.filter((l) => l.bucket === bucket).map((l) => l.id),
+      );
+    }
     // Closing a closed date again changes nothing.
     expect(
       (await closeBusinessDay(reference.ctx, "2026-04-20")).ok && (await snapshot(reference.ctx)),

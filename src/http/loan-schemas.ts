@@ -16,6 +16,9 @@ export const LoanListQuery = Type.Object(
   {
     status: Type.Optional(Type.Enum(loanStatuses)),
     borrowerId: Type.Optional(Id),
+    bucket: Type.Optional(
+      Type.Enum(buckets, { description: "delinquency bucket: the collections queue" }),
+    ),
     after: Type.Optional(Id),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: pageSizeMax })),
   },

@@ -1,7 +1,7 @@
 import type { CivilDate } from "../domain/calendar/civil-date.js";
 import type { Instant } from "../domain/calendar/instant.js";
 import type { JournalEntry } from "../domain/ledger/journal.js";
-import type { LoanState, LoanStatus } from "../domain/loan/loan.js";
+import type { Bucket, LoanState, LoanStatus } from "../domain/loan/loan.js";
 import type { Amount } from "../domain/money/amount.js";
 
 /**
@@ -86,6 +86,12 @@ export interface BorrowerRepository {
   list(page: Page): Promise<BorrowerRecord[]>;
 }
 
+export interface LoanFilter {
+  readonly status?: LoanStatus;
+  readonly borrowerId?: string;
+  readonly bucket?: Bucket;
+}
+
 export interface LoanRepository {
   insert(loan: LoanState, createdAt: Instant): Promise<void>;
   get(id: string): Promise<LoanState | undefined>;
@@ -95,7 +101,8 @@ export interface LoanRepository {
    * above the stored version, or it throws `ConcurrentUpdateError` and nothing is written.
    */
   update(loan: LoanState): Promise<void>;
-  list(filter: { status?: LoanStatus; borrowerId?: string }, page: Page): Promise<LoanState[]>;
+  /** Loans by status, borrower and delinquency bucket (the collections queue), paged by id. */
+  list(filter: LoanFilter, page: Page): Promise<LoanState[]>;
   /**
    * One batch of the daily close of `date`: loans still open or charged off whose close has not
    * yet run through `date` (closed through an earlier date, or never closed and originated on or

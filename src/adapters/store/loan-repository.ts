@@ -6,6 +6,7 @@ import {
   ConcurrentUpdateError,
   closeBatchSizeMax,
   type IdRange,
+  type LoanFilter,
   type LoanIdRange,
   type LoanRepository,
   type Page,
@@ -88,10 +89,7 @@ export class SqlLoanRepository implements LoanRepository {
     await this.insertInstallments([loan]);
   }
 
-  async list(
-    filter: { status?: LoanStatus; borrowerId?: string },
-    page: Page,
-  ): Promise<LoanState[]> {
+  async list(filter: LoanFilter, page: Page): Promise<LoanState[]> {
     const rows = await this.db
       .selectFrom("loans")
       .selectAll()
@@ -99,6 +97,7 @@ export class SqlLoanRepository implements LoanRepository {
       .$if(filter.borrowerId !== undefined, (q) =>
         q.where("borrower_id", "=", filter.borrowerId ?? ""),
       )
+      .$if(filter.bucket !== undefined, (q) => q.where("bucket", "=", filter.bucket ?? ""))
       .$if(page.after !== undefined, (q) => q.where("id", ">", page.after ?? ""))
       .orderBy("id")
       .limit(pageLimit(page))

@@ -1,14 +1,13 @@
 import { idPattern } from "../../domain/borrower/borrower-input.js";
 import { compareDates, parseCivilDate } from "../../domain/calendar/civil-date.js";
 import { civilDateAt } from "../../domain/calendar/instant.js";
-import type { LoanStatus } from "../../domain/loan/loan.js";
 import { originateLoan } from "../../domain/loan/originate.js";
 import { applyPayment } from "../../domain/loan/payment.js";
 import { applyRefund } from "../../domain/loan/refund.js";
 import { quoteSettlement, settleLoan } from "../../domain/loan/settlement.js";
 import { formatAmount, parseAmount } from "../../domain/money/amount.js";
 import type { Problem } from "../../domain/result.js";
-import { type Page, pageSizeMax } from "../../ports/store.js";
+import { type LoanFilter, type Page, pageSizeMax } from "../../ports/store.js";
 import { audit } from "../audit.js";
 import type { AppContext } from "../context.js";
 import { AppAbort, type AppResult, appFail, invalid } from "../errors.js";
@@ -166,7 +165,7 @@ export async function getLoan(ctx: AppContext, id: string): Promise<AppResult<Lo
 
 export async function listLoans(
   ctx: AppContext,
-  filter: { status?: LoanStatus; borrowerId?: string },
+  filter: LoanFilter,
   page: Page,
 ): Promise<LoanView[]> {
   const loans = await ctx.store.transaction((tx) =>

@@ -43,17 +43,19 @@ export const loanRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
       config: { access: serviceKeyAccess },
       schema: {
         tags,
-        summary: "List loans by id, optionally by status or borrower",
+        summary:
+          "List loans by id, optionally by status, borrower or bucket (GET /loans?bucket=M1)",
         querystring: LoanListQuery,
         response: { 200: PageOf(LoanView), ...problemResponses(400, 401) },
       },
     },
     async (request) => {
-      const { status, borrowerId } = request.query;
+      const { status, borrowerId, bucket } = request.query;
       const page = pageRequest(request.query);
       const filter = {
         ...(status === undefined ? {} : { status }),
         ...(borrowerId === undefined ? {} : { borrowerId }),
+        ...(bucket === undefined ? {} : { bucket }),
       };
       return pageOf(await listLoans(ctx, filter, page), page.limit);
     },
