@@ -187,6 +187,13 @@ describe("daily close", () => {
     const [, second, third] = run.loan.installments;
     expect(second?.interest).toBe(2010n);
     expect(third).toMatchObject({ interest: 0n, fee: 0n, charged: true });
+    // A payment after the charge-off is a recovery: it pays what is owed and charges nothing new.
+    const recovered = pay(closeTo(start(p, 300000n, 3), p, "2026-03-20"), p, "2026-03-21", 300000n);
+    expect(recovered.loan.status).toBe("charged_off");
+    expect(recovered.loan.installments[2]).toMatchObject({ charged: true, interest: 0n, fee: 0n });
+    expect(recovered.events.filter((e) => e.type === "due")).toEqual(
+      of(closeTo(start(p, 300000n, 3), p, "2026-03-20").events, "due"),
+    );
     const lateAfter = of(run.events, "late_charge").filter(
       (e) => compareDates(e.date, "2026-03-12") > 0,
     );

@@ -13,11 +13,6 @@ export function chargeDue(loan: WorkingLoan): void {
   for (const installment of loan.installments) {
     if (compareDates(installment.due, loan.date) > 0) break;
     if (installment.charged) continue;
-    // After a charge-off nothing more is charged: later installments fall due with principal only.
-    if (loan.status === "charged_off") {
-      installment.interest = 0n;
-      installment.fee = 0n;
-    }
     loan.chargeInstallment(installment);
     loan.events.push({
       type: "due",

@@ -4,14 +4,8 @@ import type { Product } from "../product/product.js";
 import { assert } from "../result.js";
 import { chargeDue } from "./charge-due.js";
 import type { LoanState, Parts } from "./loan.js";
-import { reducePrincipal } from "./reduce-principal.js";
-import { quoteWorking, settleWorking } from "./settlement.js";
-import {
-  emptyAllocation,
-  type MutableInstallment,
-  type Serviced,
-  WorkingLoan,
-} from "./working-loan.js";
+import { finishMoney, receiveMoney } from "./receive-money.js";
+import { type MutableInstallment, type Serviced, WorkingLoan } from "./working-loan.js";
 
 /**
  * A borrower's payment of `amount` on `date` (DESIGN.md "Payments"):
@@ -34,34 +28,8 @@ export function applyPayment(
   const working = new WorkingLoan(loan, product, date, "charge");
   chargeDue(working);
   working.nextEntry("payment");
-  const allocated = emptyAllocation();
-  let left = amount;
-
-  if (working.status === "settled" || working.status === "cancelled") {
-    working.toCredit(left);
-    left = 0n;
-  } else {
-    const quote = quoteWorking(working);
-    if (working.status === "open" && left >= quote.total) {
-      Object.assign(allocated, settleWorking(working, left, quote));
-      left = 0n;
-    } else {
-      left = payDueThenCurrent(working, left, allocated);
-      const beforeReduction = left;
-      left = reducePrincipal(working, left, "prepayment");
-      allocated.principal += beforeReduction - left;
-      if (left > 0n) working.toCredit(left);
-    }
-  }
-  working.events.push({
-    type: "payment",
-    date,
-    loan: loan.id,
-    amount,
-    allocated,
-    credit: working.credit - loan.credit,
-  });
-  return { ...working.finish(), allocated };
+  const allocated = receiveMoney(working, amount, "prepayment", payDueThenCurrent);
+  return finishMoney(working, "payment", amount, allocated);
 }
 
 /** Steps 1 and 2: everything due, oldest first, then the current installment, charged now. */

@@ -1,12 +1,11 @@
 import { type CivilDate, compareDates } from "../calendar/civil-date.js";
 import { incomeAccount, lenderAccounts, receivableAccount } from "../ledger/journal.js";
 import type { Amount } from "../money/amount.js";
-import type { Product } from "../product/product.js";
+import type { Component, Product } from "../product/product.js";
 import { assert } from "../result.js";
 import { chargeDue } from "./charge-due.js";
 import type { LoanState, Parts } from "./loan.js";
-import { reducePrincipal } from "./reduce-principal.js";
-import { quoteWorking, settleWorking } from "./settlement.js";
+import { finishMoney, receiveMoney } from "./receive-money.js";
 import { emptyAllocation, type Serviced, WorkingLoan } from "./working-loan.js";
 
 /**
@@ -27,42 +26,36 @@ export function applyRefund(
   const working = new WorkingLoan(loan, product, date, "charge");
   chargeDue(working);
   working.nextEntry("refund");
-  const allocated = emptyAllocation();
   const firstDue = loan.installments[0]?.due;
-  if (
+  const cancels =
     working.status === "open" &&
     amount === loan.principal &&
-    firstDue &&
-    compareDates(date, firstDue) < 0
-  ) {
+    firstDue !== undefined &&
+    compareDates(date, firstDue) < 0;
+  if (cancels) {
     cancel(working);
-  } else if (working.status !== "open") {
-    working.toCredit(amount);
-  } else {
-    const quote = quoteWorking(working);
-    if (amount >= quote.total) {
-      Object.assign(allocated, settleWorking(working, amount, quote));
-    } else {
-      let left = amount;
-      for (const installment of working.installments) {
-        if (compareDates(installment.due, date) > 0 || left === 0n) break;
-        left = working.pay(installment, left, allocated);
-      }
-      const beforeReduction = left;
-      left = reducePrincipal(working, left, "refund");
-      allocated.principal += beforeReduction - left;
-      if (left > 0n) working.toCredit(left);
-    }
+    return finishMoney(working, "refund", amount, emptyAllocation());
   }
-  working.events.push({
-    type: "refund",
-    date,
-    loan: loan.id,
+  return finishMoney(
+    working,
+    "refund",
     amount,
-    allocated,
-    credit: working.credit - loan.credit,
-  });
-  return { ...working.finish(), allocated };
+    receiveMoney(working, amount, "refund", payDueOnly),
+  );
+}
+
+/** A refund pays what is due on or before its date, oldest first — not the current bill. */
+function payDueOnly(
+  loan: WorkingLoan,
+  amount: Amount,
+  allocated: Record<Component, Amount>,
+): Amount {
+  let left = amount;
+  for (const installment of loan.installments) {
+    if (compareDates(installment.due, loan.date) > 0 || left === 0n) break;
+    left = loan.pay(installment, left, allocated);
+  }
+  return left;
 }
 
 /**

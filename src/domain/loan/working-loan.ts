@@ -127,6 +127,11 @@ export class WorkingLoan {
   /** Charges the interest and fee of an installment that falls due (or is paid early) now. */
   chargeInstallment(installment: MutableInstallment): void {
     if (installment.charged) return;
+    // After a charge-off nothing more is charged: installments fall due with principal only.
+    if (this.status === "charged_off") {
+      installment.interest = 0n;
+      installment.fee = 0n;
+    }
     installment.charged = true;
     this.charge("interest", installment.interest);
     this.charge("fee", installment.fee);
