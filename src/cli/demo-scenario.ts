@@ -3,13 +3,14 @@
  * interest-bearing loan, a declining-interest loan, an interest-free promotion) and a handful of
  * borrowers who take them, including a month-end checkout whose due dates clamp to short months;
  * then payments (one paying ahead, shortening its term), an early settlement, a full return
- * before the first due date (cancelled at no cost) and a partial return.
+ * before the first due date (cancelled at no cost), a partial return, and one borrower who stops
+ * paying after three bills (a month overdue by the end: bucket M1, a late fee).
  * All personal data here is fictitious.
  */
 export const demoScenario = {
   jurisdiction: "CN",
   start: "2026-01-10",
-  end: "2026-12-31",
+  end: "2026-06-30",
   strategy: null,
   products: [
     {
@@ -133,6 +134,13 @@ export const demoScenario = {
       key: "demo-L4-return",
     },
     {
+      at: "2026-03-31T09:30:00+08:00",
+      type: "payment",
+      loan: "L2",
+      amount: "825.03",
+      key: "demo-L2-2",
+    },
+    {
       at: "2026-04-09T18:30:00+08:00",
       type: "payment",
       loan: "L1",
@@ -141,11 +149,60 @@ export const demoScenario = {
     },
     { at: "2026-04-20T11:00:00+08:00", type: "settle", loan: "L3" },
     {
-      at: "2026-07-01T15:00:00+08:00",
+      at: "2026-04-30T08:10:00+08:00",
+      type: "payment",
+      loan: "L2",
+      amount: "825.03",
+      key: "demo-L2-3",
+    },
+    {
+      at: "2026-04-30T21:00:00+08:00",
+      type: "payment",
+      loan: "L5",
+      amount: "748.86",
+      key: "demo-L5-1",
+    },
+    {
+      at: "2026-05-10T12:00:00+08:00",
+      type: "payment",
+      loan: "L1",
+      amount: "536.00",
+      key: "demo-L1-4",
+    },
+    {
+      at: "2026-05-29T19:45:00+08:00",
+      type: "payment",
+      loan: "L5",
+      amount: "748.86",
+      key: "demo-L5-2",
+    },
+    {
+      at: "2026-06-10T12:00:00+08:00",
+      type: "payment",
+      loan: "L1",
+      amount: "536.00",
+      key: "demo-L1-5",
+    },
+    {
+      at: "2026-06-15T10:00:00+08:00",
       type: "refund",
       loan: "L6",
       amount: "500.00",
       key: "demo-L6-return",
+    },
+    {
+      at: "2026-06-20T09:00:00+08:00",
+      type: "payment",
+      loan: "L6",
+      amount: "448.75",
+      key: "demo-L6-1",
+    },
+    {
+      at: "2026-06-30T20:00:00+08:00",
+      type: "payment",
+      loan: "L5",
+      amount: "748.86",
+      key: "demo-L5-3",
     },
   ],
 };

@@ -89,7 +89,7 @@ function cancel(loan: WorkingLoan): void {
   loan.principalReduced = loan.base.principal;
   for (const installment of loan.installments) installment.principal = 0n;
   loan.credit += paidByBorrower;
-  loan.status = "cancelled";
+  loan.end("cancelled");
   loan.events.push({
     type: "cancelled",
     date: loan.date,

@@ -191,6 +191,19 @@ describe("early settlement", () => {
     expect(quote).toMatchObject({ proRataInterest: 0n, total: 800000n + 6667n - 1000n });
   });
 
+  it("takes a settled loan out of its delinquency bucket", () => {
+    const { loan } = open(fineract, 800000n, 4);
+    const late: LoanState = {
+      ...loan,
+      delinquency: { ...loan.delinquency, dpd: 12, bucket: "M1", reported: true },
+    };
+    const settled = settleLoan(late, fineract, "2026-02-22");
+    expect(settled.loan.delinquency).toMatchObject({ dpd: 0, bucket: "current", reported: false });
+    expect(settled.events.filter((e) => e.type === "bucket")).toEqual([
+      { type: "bucket", date: "2026-02-22", loan: "L1", from: "M1", to: "current" },
+    ]);
+  });
+
   it("settles when a payment covers the quote, the rest is credit", () => {
     const { loan } = open(fineract, 800000n, 4);
     const paid = applyPayment(loan, fineract, "2026-01-25", 900000n);

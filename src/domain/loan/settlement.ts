@@ -100,7 +100,7 @@ export function settleWorking(loan: WorkingLoan, amount: Amount, quote: Settleme
   });
   let left = amount;
   for (const installment of loan.installments) left = loan.pay(installment, left, allocated);
-  loan.status = "settled";
+  loan.end("settled");
   if (left > 0n) loan.toCredit(left);
   loan.events.push({ type: "settled", date: loan.date, loan: loan.base.id, amount: amount - left });
   return allocated;

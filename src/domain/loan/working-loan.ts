@@ -137,6 +137,25 @@ export class WorkingLoan {
     this.charge("fee", installment.fee);
   }
 
+  /**
+   * Ends the loan (settled or cancelled): nothing is past due any more, so it leaves its
+   * delinquency bucket now — the daily close no longer visits it.
+   */
+  end(status: "settled" | "cancelled"): void {
+    this.status = status;
+    const before = this.delinquency.bucket;
+    if (before !== "current") {
+      this.events.push({
+        type: "bucket",
+        date: this.date,
+        loan: this.base.id,
+        from: before,
+        to: "current",
+      });
+    }
+    this.delinquency = { ...this.delinquency, dpd: 0, bucket: "current", reported: false };
+  }
+
   finish(): Serviced {
     this.nextEntry("payment");
     const loan: LoanState = {
