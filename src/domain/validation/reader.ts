@@ -13,7 +13,8 @@ export function isRawObject(value: unknown): value is RawObject {
 /**
  * Reads the fields of one untrusted JSON object and collects every problem instead of stopping
  * at the first, so a caller can name all bad fields at once. Each problem's `field` is the full
- * path (`products[1].graceDays`).
+ * path (`products[1].graceDays`). After recording a problem a reader returns a neutral value so
+ * reading can go on; callers fail as soon as any problem was recorded, so it is never used.
  */
 export class FieldReader {
   readonly problems: Problem[];
@@ -122,19 +123,19 @@ export class FieldReader {
     key: string,
     fallback: string | undefined,
     parse: (value: unknown, field: string) => Result<T>,
-    placeholderOnError: T,
+    valueOnError: T,
   ): T {
     const value = this.value(key) ?? fallback;
-    if (value === undefined) return this.missing(key, placeholderOnError);
+    if (value === undefined) return this.missing(key, valueOnError);
     const result = parse(value, this.field(key));
     if (result.ok) return result.value;
     this.problems.push(result.error);
-    return placeholderOnError;
+    return valueOnError;
   }
 
-  private missing<T>(key: string, placeholder: T): T {
+  private missing<T>(key: string, fallbackValue: T): T {
     this.problem("field.required", key, `${this.field(key)} is required`);
-    return placeholder;
+    return fallbackValue;
   }
 }
 
