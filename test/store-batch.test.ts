@@ -589,6 +589,51 @@ describe.each(storeKinds)("store batches on %s", (kind: StoreKind) => {
       await fresh.dispose();
     }
   });
+
+  it("cuts the loans the close works on into runs of about equal size, one query a cut", async () => {
+    const fresh = await openTestStore(kind);
+    try {
+      expect(await fresh.store.transaction((tx) => tx.loans.partitionBounds(4))).toEqual([]);
+      const product = productRecord("P-cut");
+      const borrower = borrowerRecord("B-cut");
+      // Ten loans the close works on (L-00 … L-09), with settled and cancelled ones between.
+      const statuses: LoanState["status"][] = ["open", "charged_off", "settled", "cancelled"];
+      const ids: string[] = [];
+      await fresh.store.transaction(async (tx) => {
+        await tx.products.insert(product);
+        await tx.borrowers.insert(borrower);
+        for (let i = 0; i < 20; i++) {
+          const id = `L-${String(i).padStart(2, "0")}`;
+          const status = statuses[i % 4] ?? "open";
+          if (status === "open" || status === "charged_off") ids.push(id);
+          await tx.loans.insert({ ...loanState(id, borrower.id, product.id, 1), status }, at);
+        }
+      });
+      expect(ids).toHaveLength(10);
+      const cut = async (parts: number) => {
+        const plugin = statementCounter();
+        const db = fresh.store.db.withPlugin(plugin);
+        // Counted inside the transaction, so its begin and commit are not.
+        const measure = async (tx: StoreTx) => {
+          const before = plugin.count();
+          const bounds = await tx.loans.partitionBounds(parts);
+          expect(plugin.count() - before).toBeLessThanOrEqual(parts);
+          return bounds;
+        };
+        return kind === "sqlite"
+          ? sqliteTransaction(db, (trx) => measure(storeTx(trx, kind)))
+          : db.transaction().execute((trx) => measure(storeTx(trx, kind)));
+      };
+      // Ranks ⌊k·10/3⌋ = 3 and 6 of the ten: runs of 3, 3 and 4.
+      expect(await cut(3)).toEqual([ids[3], ids[6]]);
+      expect(await cut(1)).toEqual([]);
+      expect(await cut(10)).toEqual(ids.slice(1));
+      // More parts than loans: one loan a run, never an empty or repeated cut.
+      expect(await cut(50)).toEqual(ids.slice(1));
+    } finally {
+      await fresh.dispose();
+    }
+  });
 });
 
 describe("concurrent batch writers on postgres", () => {

@@ -5,6 +5,7 @@ import { demoCommand } from "./commands/demo.js";
 import { migrateCommand } from "./commands/migrate.js";
 import { serveCommand } from "./commands/serve.js";
 import { simulateCommand } from "./commands/simulate.js";
+import { workerCommand } from "./commands/worker.js";
 import { type CommandIo, exitInput, exitInternal, exitOk, processIo } from "./io.js";
 
 const usage = `fenqi — installment-credit back office
@@ -15,8 +16,12 @@ Usage:
   fenqi serve [--port N] [--host H]
                            serve the API (/api/v1, docs at /docs); port from --port, PORT or 3000
   fenqi apikey create NAME create an API key for a service client and print its secret once
-  fenqi close-day [--date D]
-                           run the daily close of D (default yesterday), catching up missed dates
+  fenqi close-day [--date D] [--partitions N]
+                           run the daily close of D (default yesterday), catching up missed dates;
+                           on PostgreSQL cut into N partitions (default 8) shared with workers
+  fenqi worker [--concurrency N]
+                           close daily-close partitions from the PostgreSQL job queue until
+                           SIGINT/SIGTERM (needs DATABASE_URL)
   fenqi migrate            bring the store's schema up to date (SQLite FENQI_DB, or DATABASE_URL)
   fenqi --help             show this help
   fenqi --version          print the version
@@ -33,6 +38,7 @@ const commands: Readonly<Record<string, Command>> = {
   migrate: migrateCommand,
   serve: serveCommand,
   simulate: simulateCommand,
+  worker: workerCommand,
 };
 
 /** The `fenqi` command: dispatches to a command and returns the process exit code. */

@@ -106,7 +106,7 @@ export interface LoanRepository {
   /**
    * One batch of the daily close of `date`: loans still open or charged off whose close has not
    * yet run through `date` (closed through an earlier date, or never closed and originated on or
-   * before `date`), with ids in the open interval (`after`, `below`), in id order, at most
+   * before `date`), with ids in `range` (see `IdRange`), in id order, at most
    * `limit` (capped at `closeBatchSizeMax`), installments attached. Two queries, whatever the
    * batch size: the loans, then all of their installments.
    */
@@ -120,10 +120,25 @@ export interface LoanRepository {
   updateMany(loans: readonly LoanState[]): Promise<void>;
   /** The least and greatest id and the count of open and charged-off loans: where to cut partitions. */
   idRange(): Promise<LoanIdRange>;
+  /**
+   * The ids that cut the open and charged-off loans, in id order, into `parts` runs of about
+   * equal size: the first id of every run but the first, ascending and distinct (fewer than
+   * `parts - 1` when there are fewer loans). At most `parts` queries, never one per loan;
+   * `parts` is capped at `partitionCountMax`.
+   */
+  partitionBounds(parts: number): Promise<string[]>;
 }
 
-/** An open interval of loan ids: ids above `after` and below `below`, where given. */
+/** The most partitions one daily close is cut into (STYLE 10). */
+export const partitionCountMax = 256;
+
+/**
+ * An interval of loan ids: ids from `from` (inclusive), above `after` and below `below`
+ * (both exclusive), where given. A partition starts at a loan's id (`from`); a batch resumes
+ * after the last loan it closed (`after`).
+ */
 export interface IdRange {
+  readonly from?: string | undefined;
   readonly after?: string | undefined;
   readonly below?: string | undefined;
 }

@@ -10,6 +10,7 @@ import {
   type LoanIdRange,
   type LoanRepository,
   type Page,
+  partitionCountMax,
 } from "../../ports/store.js";
 import { type ColumnTypes, parameterChunks, updateFromValues } from "./batch-sql.js";
 import { type Db, flag, flagOf, int8, int8OfNumber, numberOf, pageLimit } from "./codec.js";
@@ -121,6 +122,7 @@ export class SqlLoanRepository implements LoanRepository {
           eb.and([eb("closed_through", "is", null), eb("origination", "<=", date)]),
         ]),
       )
+      .$if(range.from !== undefined, (q) => q.where("id", ">=", range.from ?? ""))
       .$if(range.after !== undefined, (q) => q.where("id", ">", range.after ?? ""))
       .$if(range.below !== undefined, (q) => q.where("id", "<", range.below ?? ""))
       .orderBy("id")
@@ -174,6 +176,28 @@ export class SqlLoanRepository implements LoanRepository {
     const count = numberOf(row.count, "loan count");
     if (row.first === null || row.last === null) return { count };
     return { first: row.first, last: row.last, count };
+  }
+
+  async partitionBounds(parts: number): Promise<string[]> {
+    assert(Number.isInteger(parts) && parts >= 1, `parts must be a positive integer, got ${parts}`);
+    const { count } = await this.idRange();
+    const runs = Math.min(parts, partitionCountMax, count);
+    const bounds: string[] = [];
+    // Run k (k ≥ 1) starts at the loan of rank floor(k × count / runs) in id order: one indexed
+    // query per cut. Ranks are distinct and ascending because runs ≤ count.
+    for (let k = 1; k < runs; k++) {
+      const row = await this.db
+        .selectFrom("loans")
+        .select("id")
+        .where("status", "in", closeStatuses)
+        .orderBy("id")
+        .offset(Math.floor((k * count) / runs))
+        .limit(1)
+        .executeTakeFirst();
+      // A loan settled between the count and this query shortens the list: the cut moves on.
+      if (row && (bounds.length === 0 || row.id > (bounds.at(-1) ?? ""))) bounds.push(row.id);
+    }
+    return bounds;
   }
 
   /**

@@ -3,7 +3,7 @@ import { closeThrough } from "../../domain/close/close-day.js";
 import type { JournalEntry } from "../../domain/ledger/journal.js";
 import type { LoanState } from "../../domain/loan/loan.js";
 import type { Product } from "../../domain/product/product.js";
-import type { AuditLeafInput, StoreTx } from "../../ports/store.js";
+import type { AuditLeafInput, IdRange, StoreTx } from "../../ports/store.js";
 import type { AppContext } from "../context.js";
 import type { AppResult } from "../errors.js";
 import { type EventView, eventView } from "../loans/event-view.js";
@@ -14,8 +14,8 @@ import { transact } from "../transact.js";
 export const closeBatchSize = 1000;
 
 export interface CloseOptions {
-  /** Only loans with ids in (after, below): a partition of the portfolio. */
-  readonly range?: { readonly after?: string; readonly below?: string };
+  /** Only loans with ids in the range: a partition of the portfolio. */
+  readonly range?: IdRange;
   readonly batchSize?: number;
   /** Called after each committed batch with the loans closed so far. */
   readonly onBatch?: (closed: number) => void;
@@ -73,7 +73,7 @@ async function closeBatch(
   ctx: AppContext,
   tx: StoreTx,
   date: CivilDate,
-  range: { after?: string | undefined; below?: string | undefined },
+  range: IdRange,
   options: CloseOptions,
   products: Map<string, Product>,
 ): Promise<BatchResult> {

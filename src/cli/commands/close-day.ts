@@ -1,58 +1,53 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { closeBusinessDay } from "../../app/close/close-business-day.js";
-import { addDays, parseCivilDate } from "../../domain/calendar/civil-date.js";
+import {
+  closePartitionsDefault,
+  planClose,
+  runClosePartition,
+} from "../../app/close/close-partitioned.js";
+import type { AppContext } from "../../app/context.js";
+import { addDays, type CivilDate, parseCivilDate } from "../../domain/calendar/civil-date.js";
 import { civilDateAt } from "../../domain/calendar/instant.js";
 import { CN1 } from "../../domain/jurisdiction/packs.js";
-import { configurationFrom, openApp } from "../compose.js";
+import type { Problem } from "../../domain/result.js";
+import { partitionCountMax } from "../../ports/store.js";
+import { configurationFrom, openApp, openCloseQueue } from "../compose.js";
 import { type CommandIo, exitInternal, exitOk, reportProblems } from "../io.js";
 
-const usage = "usage: fenqi close-day [--date YYYY-MM-DD]";
+const usage = "usage: fenqi close-day [--date YYYY-MM-DD] [--partitions N]";
 /** Width of the progress bar in characters. */
 const barWidth = 30;
+/** How often the partitioned close looks at the queue's progress. */
+const progressPollMs = 500;
+/** Partitions the planning process closes at once while it waits for the rest. */
+const ownConcurrency = 2;
+
+interface CloseDayOptions {
+  readonly date: string | undefined;
+  readonly partitions: number;
+}
 
 /**
- * `fenqi close-day [--date D]`: the daily close of business date D (default: yesterday in the
- * lender's time zone) over the configured store, catching up every date a loan missed. Safe to
- * interrupt and run again. Progress goes to stderr.
+ * `fenqi close-day [--date D] [--partitions N]`: the daily close of business date D (default:
+ * yesterday in the lender's time zone) over the configured store, catching up every date a loan
+ * missed. Safe to interrupt and run again. Progress goes to stderr.
+ *
+ * On SQLite the close runs here, batch after batch. On PostgreSQL (DATABASE_URL) it is cut into
+ * N partitions (default 8) on the job queue, which `fenqi worker` processes share; this process
+ * works partitions too, so the close finishes with no worker running, and it waits until every
+ * partition of D is done (exit 1 if any failed after its retries).
  */
 export async function closeDayCommand(args: readonly string[], io: CommandIo): Promise<number> {
-  if (args.length !== 0 && (args.length !== 2 || args[0] !== "--date")) {
-    return reportProblems(io, "close-day", [
-      { code: "usage", field: args[0] ?? "", message: usage },
-    ]);
-  }
-  const ctx = await openApp(configurationFrom(process.env));
+  const options = readOptions(args);
+  if (!options.ok) return reportProblems(io, "close-day", [options.error]);
+  const config = configurationFrom(process.env);
+  const ctx = await openApp(config);
   try {
-    const today = civilDateAt(ctx.clock.now(), CN1.timeZone);
-    let date = addDays(today, -1);
-    if (args[1] !== undefined) {
-      const parsed = parseCivilDate(args[1], "--date");
-      if (!parsed.ok) return reportProblems(io, "close-day", [parsed.error]);
-      if (parsed.value >= today) {
-        return reportProblems(io, "close-day", [
-          {
-            code: "date.open",
-            field: "--date",
-            message: "--date must be a business date that has ended (before today)",
-          },
-        ]);
-      }
-      date = parsed.value;
-    }
-    const total = (await ctx.store.transaction((tx) => tx.loans.idRange())).count;
-    const started = Date.now();
-    const result = await closeBusinessDay(ctx, date, {
-      onBatch: (closed) => io.err(`\r${progressBar(closed, total)} ${closed}/${total} loans`),
-    });
-    if (!result.ok)
-      return reportProblems(io, "close-day", [
-        { code: result.error.code, field: "--date", message: result.error.message },
-      ]);
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    io.err(result.value.loans ? "\n" : "");
-    io.out(
-      `fenqi close-day: closed ${date} for ${result.value.loans} loans in ${result.value.batches} batches (${seconds} s)\n`,
-    );
-    return exitOk;
+    const date = businessDate(ctx, options.value.date);
+    if (!date.ok) return reportProblems(io, "close-day", [date.error]);
+    return config.databaseUrl === undefined
+      ? await closeInProcess(ctx, date.value, io)
+      : await closePartitioned(ctx, config.databaseUrl, date.value, options.value.partitions, io);
   } catch (error) {
     io.err(
       `\nfenqi close-day: stopped (${error instanceof Error ? error.name : "error"}); run it again to continue\n`,
@@ -60,6 +55,124 @@ export async function closeDayCommand(args: readonly string[], io: CommandIo): P
     return exitInternal;
   } finally {
     await ctx.store.close();
+  }
+}
+
+function readOptions(args: readonly string[]):
+  | { ok: true; value: CloseDayOptions }
+  | {
+      ok: false;
+      error: Problem;
+    } {
+  let date: string | undefined;
+  let partitions = closePartitionsDefault;
+  for (let i = 0; i < args.length; i += 2) {
+    const [name, value] = [args[i], args[i + 1]];
+    if (name === "--date" && value !== undefined) date = value;
+    else if (name === "--partitions" && value !== undefined) {
+      partitions = Number(value);
+      if (!Number.isInteger(partitions) || partitions < 1 || partitions > partitionCountMax)
+        return {
+          ok: false,
+          error: {
+            code: "range",
+            field: "--partitions",
+            message: `--partitions must be a whole number from 1 to ${partitionCountMax}`,
+          },
+        };
+    } else return { ok: false, error: { code: "usage", field: name ?? "", message: usage } };
+  }
+  return { ok: true, value: { date, partitions } };
+}
+
+/** The date to close: `text`, which must have ended, or yesterday in the lender's time zone. */
+function businessDate(
+  ctx: AppContext,
+  text: string | undefined,
+): { ok: true; value: CivilDate } | { ok: false; error: Problem } {
+  const today = civilDateAt(ctx.clock.now(), CN1.timeZone);
+  if (text === undefined) return { ok: true, value: addDays(today, -1) };
+  const parsed = parseCivilDate(text, "--date");
+  if (!parsed.ok) return parsed;
+  if (parsed.value >= today)
+    return {
+      ok: false,
+      error: {
+        code: "date.open",
+        field: "--date",
+        message: "--date must be a business date that has ended (before today)",
+      },
+    };
+  return parsed;
+}
+
+async function closeInProcess(ctx: AppContext, date: CivilDate, io: CommandIo): Promise<number> {
+  const total = (await ctx.store.transaction((tx) => tx.loans.idRange())).count;
+  const started = Date.now();
+  const result = await closeBusinessDay(ctx, date, {
+    onBatch: (closed) => io.err(`\r${progressBar(closed, total)} ${closed}/${total} loans`),
+  });
+  if (!result.ok)
+    return reportProblems(io, "close-day", [
+      { code: result.error.code, field: "--date", message: result.error.message },
+    ]);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  io.err(result.value.loans ? "\n" : "");
+  io.out(
+    `fenqi close-day: closed ${date} for ${result.value.loans} loans in ${result.value.batches} batches (${seconds} s)\n`,
+  );
+  return exitOk;
+}
+
+async function closePartitioned(
+  ctx: AppContext,
+  databaseUrl: string,
+  date: CivilDate,
+  parts: number,
+  io: CommandIo,
+): Promise<number> {
+  const started = Date.now();
+  const queue = await openCloseQueue(databaseUrl, process.env);
+  try {
+    const planned = await planClose(ctx, queue, date, parts);
+    const worker = await queue.work(
+      async (partition) => {
+        const result = await runClosePartition(ctx, partition);
+        if (!result.ok) throw new Error(`close refused: ${result.error.code}`);
+      },
+      { concurrency: ownConcurrency },
+    );
+    let progress = await queue.progress(date);
+    try {
+      // pg-boss drops jobs it cannot store without an error (a missing queue): fail, not "done".
+      if (progress.total === 0) throw new Error("the close partitions were not enqueued");
+      // Retries are bounded (the queue's retry limit), so every partition ends done or failed.
+      while (progress.done + progress.failed < progress.total) {
+        io.err(
+          `\r${progressBar(progress.done, progress.total)} ${progress.done}/${progress.total} partitions`,
+        );
+        await sleep(progressPollMs);
+        progress = await queue.progress(date);
+      }
+    } finally {
+      await worker.stop();
+    }
+    io.err(
+      `\r${progressBar(progress.done, progress.total)} ${progress.done}/${progress.total} partitions\n`,
+    );
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    if (progress.failed > 0) {
+      io.err(
+        `fenqi close-day: ${progress.failed} of ${progress.total} partitions of ${date} failed after their retries; run it again to retry them\n`,
+      );
+      return exitInternal;
+    }
+    io.out(
+      `fenqi close-day: closed ${date} in ${progress.total} partitions (${planned.length} planned now) (${seconds} s)\n`,
+    );
+    return exitOk;
+  } finally {
+    await queue.close();
   }
 }
 
