@@ -5,6 +5,7 @@
 const benches: Record<string, () => Promise<{ run: () => Promise<void> | void }>> = {
   schedule: () => import("./schedule.js"),
   payments: () => import("./payments.js"),
+  close: () => import("./close.js"),
 };
 
 const [name] = process.argv.slice(2);
