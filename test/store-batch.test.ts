@@ -262,6 +262,29 @@ describe.each(storeKinds)("store batches on %s", (kind: StoreKind) => {
       await store.transaction((tx) => tx.loans.updateMany([]));
     });
 
+    it("leaves the schedules the caller vouches are unchanged as stored", async () => {
+      const prefix = uid("UU");
+      const loans = await seed((p, b) =>
+        ["a", "b"].map((s) => ({
+          ...closeLoan(prefix, s, "2026-03-01", "open")(p, b),
+          installments: [1, 2, 3].map(installment),
+        })),
+      );
+      const [a, b] = loans;
+      if (!a || !b) throw new Error("two loans were seeded");
+      // Both are given a one-installment schedule; only b's is said to have changed.
+      const updated = [closed(a, [installment(1)]), closed(b, [installment(1)])];
+      await store.transaction((tx) =>
+        tx.loans.updateMany(updated, { unchangedSchedules: new Set([a.id]) }),
+      );
+      const [readA, readB] = await store.transaction(async (tx) =>
+        Promise.all([tx.loans.get(a.id), tx.loans.get(b.id)]),
+      );
+      expect(readA?.installments.map((i) => i.n)).toEqual([1, 2, 3]);
+      expect(readA?.delinquency).toEqual(updated[0]?.delinquency);
+      expect(readB?.installments.map((i) => i.n)).toEqual([1]);
+    });
+
     it("is all or nothing: one stale or missing loan refuses the batch before any write", async () => {
       const prefix = uid("UMS");
       const loans = await seed((p, b) =>

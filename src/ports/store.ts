@@ -92,6 +92,14 @@ export interface LoanFilter {
   readonly bucket?: Bucket;
 }
 
+export interface UpdateManyOptions {
+  /**
+   * Loans whose installments are exactly as stored: their schedules are not rewritten. The
+   * caller vouches for it (the daily close compares each loan's installments before and after).
+   */
+  readonly unchangedSchedules?: ReadonlySet<string>;
+}
+
 export interface LoanRepository {
   insert(loan: LoanState, createdAt: Instant): Promise<void>;
   get(id: string): Promise<LoanState | undefined>;
@@ -117,7 +125,7 @@ export interface LoanRepository {
    * exactly one above its stored version; if any is not, it throws `ConcurrentUpdateError`
    * before writing anything.
    */
-  updateMany(loans: readonly LoanState[]): Promise<void>;
+  updateMany(loans: readonly LoanState[], options?: UpdateManyOptions): Promise<void>;
   /** The least and greatest id and the count of open and charged-off loans: where to cut partitions. */
   idRange(): Promise<LoanIdRange>;
   /**

@@ -11,6 +11,7 @@ import {
   type LoanRepository,
   type Page,
   partitionCountMax,
+  type UpdateManyOptions,
 } from "../../ports/store.js";
 import { type ColumnTypes, parameterChunks, updateFromValues } from "./batch-sql.js";
 import { type Db, flag, flagOf, int8, int8OfNumber, numberOf, pageLimit } from "./codec.js";
@@ -131,7 +132,7 @@ export class SqlLoanRepository implements LoanRepository {
     return this.withInstallments(rows);
   }
 
-  async updateMany(loans: readonly LoanState[]): Promise<void> {
+  async updateMany(loans: readonly LoanState[], options: UpdateManyOptions = {}): Promise<void> {
     if (loans.length === 0) return;
     assert(
       loans.length <= closeBatchSizeMax,
@@ -158,9 +159,19 @@ export class SqlLoanRepository implements LoanRepository {
         `updateMany changed ${updated} of ${loans.length} loans: another writer changed some first`,
       );
     }
-    // As in `update`: the schedules in force replace the stored ones.
-    await this.db.deleteFrom("installments").where("loan_id", "in", ids).execute();
-    await this.insertInstallments(loans);
+    // As in `update`: the schedules in force replace the stored ones — except those the caller
+    // says did not change (most loans on most days of the close).
+    const rewrite = loans.filter((loan) => !options.unchangedSchedules?.has(loan.id));
+    if (rewrite.length === 0) return;
+    await this.db
+      .deleteFrom("installments")
+      .where(
+        "loan_id",
+        "in",
+        rewrite.map((loan) => loan.id),
+      )
+      .execute();
+    await this.insertInstallments(rewrite);
   }
 
   async idRange(): Promise<LoanIdRange> {

@@ -1,7 +1,7 @@
 import type { CivilDate } from "../../domain/calendar/civil-date.js";
 import { closeThrough } from "../../domain/close/close-day.js";
 import type { JournalEntry } from "../../domain/ledger/journal.js";
-import type { LoanState } from "../../domain/loan/loan.js";
+import { type LoanState, sameInstallments } from "../../domain/loan/loan.js";
 import type { Product } from "../../domain/product/product.js";
 import type { AuditLeafInput, IdRange, StoreTx } from "../../ports/store.js";
 import type { AppContext } from "../context.js";
@@ -81,6 +81,7 @@ async function closeBatch(
   if (loans.length === 0) return { closed: 0, last: undefined, events: [] };
   const now = ctx.clock.now();
   const updated: LoanState[] = [];
+  const unchangedSchedules = new Set<string>();
   const ledger: { entries: readonly JournalEntry[]; operationId: string }[] = [];
   const leaves: AuditLeafInput[] = [];
   const events: EventView[] = [];
@@ -88,6 +89,8 @@ async function closeBatch(
     const product = await productOf(tx, loan.productId, products);
     const closed = closeThrough(loan, product, date);
     updated.push({ ...closed.loan, version: loan.version + 1 });
+    if (sameInstallments(loan.installments, closed.loan.installments))
+      unchangedSchedules.add(loan.id);
     if (closed.entries.length)
       ledger.push({ entries: closed.entries, operationId: `close:${date}:${loan.id}` });
     if (closed.events.length) {
@@ -108,7 +111,7 @@ async function closeBatch(
       });
     }
   }
-  await tx.loans.updateMany(updated);
+  await tx.loans.updateMany(updated, { unchangedSchedules });
   await tx.ledger.appendMany(ledger, now);
   leaves.push({
     at: now,

@@ -89,6 +89,32 @@ export function outstandingOf(installment: InstallmentState): Parts {
   };
 }
 
+/** Whether two schedules are the same, installment by installment and field by field. */
+export function sameInstallments(
+  a: readonly InstallmentState[],
+  b: readonly InstallmentState[],
+): boolean {
+  if (a.length !== b.length) return false;
+  return a.every((x, k) => {
+    const y = b[k];
+    return (
+      y !== undefined &&
+      x.n === y.n &&
+      x.due === y.due &&
+      x.principal === y.principal &&
+      x.interest === y.interest &&
+      x.fee === y.fee &&
+      x.charged === y.charged &&
+      x.late === y.late &&
+      x.lateFeeCharged === y.lateFeeCharged &&
+      x.paid.late === y.paid.late &&
+      x.paid.fee === y.paid.fee &&
+      x.paid.interest === y.paid.interest &&
+      x.paid.principal === y.paid.principal
+    );
+  });
+}
+
 export function sumParts(a: Parts, b: Parts): Parts {
   return {
     late: a.late + b.late,
