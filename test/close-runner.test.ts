@@ -3,54 +3,16 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { registerBorrower } from "../src/app/borrowers.js";
 import { closeBusinessDay } from "../src/app/close/close-business-day.js";
 import type { AppContext } from "../src/app/context.js";
-import { listLoans, originate, pay } from "../src/app/loans/loans.js";
-import { createProduct } from "../src/app/products.js";
-import { type Configuration, openApp } from "../src/cli/compose.js";
+import { listLoans } from "../src/app/loans/loans.js";
+import type { Configuration } from "../src/cli/compose.js";
+import { openCounted, portfolioNow, seedPortfolio, snapshot } from "./support/portfolio.js";
 import { repoRoot } from "./support/run-cli.js";
 import { type StoreKind, storeKinds, type TestDatabase, testDatabase } from "./support/stores.js";
 
-/** The business clock: 2026-05-01 noon in Shanghai. */
-const now = Date.UTC(2026, 4, 1, 4);
 const loanCount = 24;
 const childTimeoutMs = 60_000;
-
-/** A small portfolio: loans originated on different dates, some paying, some late. */
-async function seed(ctx: AppContext): Promise<void> {
-  await createProduct(ctx, {
-    id: "flat",
-    method: "flat_fee",
-    periodFeeRate: "0.006",
-    installments: [3, 6],
-    graceDays: 3,
-    lateCharges: [
-      { kind: "penalty_daily", rate: "0.0005" },
-      { kind: "late_fee_fixed", amount: "15.00" },
-    ],
-  });
-  await registerBorrower(ctx, { id: "b1", timezone: "Asia/Shanghai" });
-  for (let i = 0; i < loanCount; i++) {
-    const date = `2026-01-${String(10 + (i % 15)).padStart(2, "0")}`;
-    const loan = await originate(ctx, {
-      orderId: `o-${i}`,
-      borrowerId: "b1",
-      productId: "flat",
-      principal: `${1000 + i * 37}.00`,
-      installments: i % 2 ? 3 : 6,
-      date,
-    });
-    if (!loan.ok) throw new Error(loan.error.message);
-    if (i % 3 === 0)
-      await pay(
-        ctx,
-        loan.value.loan.id,
-        { amount: "400.00", at: "2026-02-20T02:00:00Z" },
-        { scope: "seed", key: `p-${i}` },
-      );
-  }
-}
 
 async function open(
   kind: StoreKind,
@@ -60,27 +22,7 @@ async function open(
 ): Promise<{ ctx: AppContext; config: Configuration }> {
   const database = databases.get(name) ?? testDatabase(kind);
   databases.set(name, database);
-  const config = {
-    databaseUrl: await database.url(),
-    sqlitePath: join(dir, `${name}.db`),
-    keyFile: join(dir, "shared.key"),
-  };
-  let counter = 0;
-  const ctx = await openApp(config, {
-    clock: { now: () => now },
-    ids: { next: (p) => `${p}_${String(++counter).padStart(6, "0")}` },
-  });
-  return { ctx, config };
-}
-
-/** Everything observable about the portfolio: every loan view and the ledger's balances. */
-async function snapshot(ctx: AppContext) {
-  const loans = await listLoans(ctx, {}, { limit: 500 });
-  const balances = await ctx.store.transaction((tx) => tx.ledger.balances());
-  return {
-    loans: loans.map(({ ...view }) => view),
-    balances: Object.fromEntries([...balances].map(([k, v]) => [k, v.toString()])),
-  };
+  return openCounted(await database.url(), dir, name);
 }
 
 function runChild(
@@ -116,7 +58,7 @@ describe.each(storeKinds)("the daily close runner on %s", (kind: StoreKind) => {
 
   it("gives the same portfolio one date at a time, in one catch-up, after a crash, and run twice", async () => {
     const reference = await open(kind, "reference", dir, urls);
-    await seed(reference.ctx);
+    await seedPortfolio(reference.ctx, loanCount);
     for (const date of ["2026-03-01", "2026-03-15", "2026-04-20"])
       expect((await closeBusinessDay(reference.ctx, date, { batchSize: 5 })).ok).toBe(true);
     const expected = await snapshot(reference.ctx);
@@ -136,15 +78,15 @@ describe.each(storeKinds)("the daily close runner on %s", (kind: StoreKind) => {
     await reference.ctx.store.close();
 
     const catchUp = await open(kind, "catchup", dir, urls);
-    await seed(catchUp.ctx);
+    await seedPortfolio(catchUp.ctx, loanCount);
     expect((await closeBusinessDay(catchUp.ctx, "2026-04-20", { batchSize: 7 })).ok).toBe(true);
     expect(await snapshot(catchUp.ctx)).toEqual(expected);
     await catchUp.ctx.store.close();
 
     const crashed = await open(kind, "crashed", dir, urls);
-    await seed(crashed.ctx);
+    await seedPortfolio(crashed.ctx, loanCount);
     await crashed.ctx.store.close();
-    const job = { ...crashed.config, date: "2026-04-20", batchSize: 2, now };
+    const job = { ...crashed.config, date: "2026-04-20", batchSize: 2, now: portfolioNow };
     const killAfter = 1 + Math.floor(Math.random() * (loanCount / 2 - 2));
     expect((await runChild(job, killAfter)).signal).toBe("SIGKILL");
     expect((await runChild(job)).code).toBe(0);

@@ -5,18 +5,14 @@ import { join } from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { PgBossCloseQueue } from "../src/adapters/jobs/pg-boss-close-queue.js";
-import { registerBorrower } from "../src/app/borrowers.js";
 import { closeBusinessDay } from "../src/app/close/close-business-day.js";
 import { planClose } from "../src/app/close/close-partitioned.js";
 import type { AppContext } from "../src/app/context.js";
-import { listLoans, originate, pay } from "../src/app/loans/loans.js";
-import { createProduct } from "../src/app/products.js";
-import { type Configuration, closeQueueTimingFrom, openApp } from "../src/cli/compose.js";
+import { type Configuration, closeQueueTimingFrom } from "../src/cli/compose.js";
+import { openCounted, seedPortfolio, snapshot } from "./support/portfolio.js";
 import { repoRoot, spawnFenqi } from "./support/run-cli.js";
 import { type TestDatabase, testDatabase } from "./support/stores.js";
 
-/** The business clock of the seed: 2026-05-01 noon in Shanghai. */
-const now = Date.UTC(2026, 4, 1, 4);
 const closeDate = "2026-04-20";
 const loanCount = 40;
 const partitions = 4;
@@ -33,40 +29,6 @@ const queueEnv = {
   FENQI_CLOSE_POLL_SECONDS: "0.5",
 };
 
-/** A portfolio of loans originated on different dates, some paying, some late. */
-async function seed(ctx: AppContext): Promise<void> {
-  await createProduct(ctx, {
-    id: "flat",
-    method: "flat_fee",
-    periodFeeRate: "0.006",
-    installments: [3, 6],
-    graceDays: 3,
-    lateCharges: [
-      { kind: "penalty_daily", rate: "0.0005" },
-      { kind: "late_fee_fixed", amount: "15.00" },
-    ],
-  });
-  await registerBorrower(ctx, { id: "b1", timezone: "Asia/Shanghai" });
-  for (let i = 0; i < loanCount; i++) {
-    const loan = await originate(ctx, {
-      orderId: `o-${i}`,
-      borrowerId: "b1",
-      productId: "flat",
-      principal: `${1000 + i * 37}.00`,
-      installments: i % 2 ? 3 : 6,
-      date: `2026-01-${String(10 + (i % 15)).padStart(2, "0")}`,
-    });
-    if (!loan.ok) throw new Error(loan.error.message);
-    if (i % 3 === 0)
-      await pay(
-        ctx,
-        loan.value.loan.id,
-        { amount: "400.00", at: "2026-02-20T02:00:00Z" },
-        { scope: "seed", key: `p-${i}` },
-      );
-  }
-}
-
 /** Opens a fresh PostgreSQL database with the fixed clock and counted ids (same ids in each). */
 async function open(
   name: string,
@@ -77,27 +39,8 @@ async function open(
   databases.push(database);
   const databaseUrl = await database.url();
   if (databaseUrl === undefined) throw new Error("a PostgreSQL database has a URL");
-  const config = {
-    databaseUrl,
-    sqlitePath: join(dir, `${name}.db`),
-    keyFile: join(dir, "shared.key"),
-  };
-  let counter = 0;
-  const ctx = await openApp(config, {
-    clock: { now: () => now },
-    ids: { next: (p) => `${p}_${String(++counter).padStart(6, "0")}` },
-  });
-  return { ctx, config };
-}
-
-/** Everything observable about the portfolio: every loan view and the ledger's balances. */
-async function snapshot(ctx: AppContext) {
-  const loans = await listLoans(ctx, {}, { limit: 500 });
-  const balances = await ctx.store.transaction((tx) => tx.ledger.balances());
-  return {
-    loans: loans.map(({ ...view }) => view),
-    balances: Object.fromEntries([...balances].map(([k, v]) => [k, v.toString()])),
-  };
+  const { ctx, config } = await openCounted(databaseUrl, dir, name);
+  return { ctx, config: { ...config, databaseUrl } };
 }
 
 interface Child {
@@ -155,7 +98,7 @@ describe("the daily close partitioned across workers on postgres", () => {
 
   it("finishes every partition when a worker dies holding one, as one process would", async () => {
     const reference = await open("reference", dir, databases);
-    await seed(reference.ctx);
+    await seedPortfolio(reference.ctx, loanCount);
     expect((await closeBusinessDay(reference.ctx, closeDate)).ok).toBe(true);
     const expected = await snapshot(reference.ctx);
     expect(expected.loans.some((l) => l.bucket !== "current")).toBe(true);
@@ -163,7 +106,7 @@ describe("the daily close partitioned across workers on postgres", () => {
     await reference.ctx.store.close();
 
     const shared = await open("shared", dir, databases);
-    await seed(shared.ctx);
+    await seedPortfolio(shared.ctx, loanCount);
     const { databaseUrl, keyFile, sqlitePath } = shared.config;
     const queue = await PgBossCloseQueue.open(
       databaseUrl,
