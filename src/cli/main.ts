@@ -11,7 +11,7 @@ import { type CommandIo, exitInput, exitInternal, exitOk, processIo } from "./io
 const usage = `fenqi — installment-credit back office
 
 Usage:
-  fenqi demo [--json]      simulate the built-in demo scenario and summarize its plans
+  fenqi demo [--json]      simulate the demo portfolio, summarize it, seed the store with it once
   fenqi simulate FILE      run a scenario file (see docs/scenarios.md) and print its JSON report
   fenqi serve [--port N] [--host H]
                            serve the API (/api/v1, docs at /docs); port from --port, PORT or 3000
