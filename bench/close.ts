@@ -178,7 +178,6 @@ function loanRow(template: LoanState, id: string): Insertable<LoanTable> {
     status: template.status,
     principal_reduced: template.principalReduced,
     credit: template.credit,
-    charged_through: template.chargedThrough,
     version: BigInt(template.version),
     created_at: BigInt(now),
     installment_count: BigInt(template.installmentCount),

@@ -115,7 +115,6 @@ describe.each(storeKinds)("store batches on %s", (kind: StoreKind) => {
       status: loan.status === "open" ? "charged_off" : "open",
       credit: loan.credit + big + 7n,
       principalReduced: loan.principalReduced + 3n,
-      chargedThrough: closeDate,
       installmentCount: loan.installmentCount + 1,
       apr: "17.99",
       ear: "19.56",

@@ -191,7 +191,6 @@ describe.each(storeKinds)("store contract on %s", (kind: StoreKind) => {
       status: "settled",
       credit: big + 7n,
       principalReduced: 2n * 100_000n,
-      chargedThrough: "2026-02-10",
       delinquency: {
         closedThrough: "2026-02-10",
         dpd: 5,

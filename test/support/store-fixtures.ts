@@ -117,7 +117,6 @@ export function loanState(
     installmentCount: 4,
     apr: "12.34",
     ear: "13.45",
-    chargedThrough: "2026-01-10",
     delinquency: {
       closedThrough: "2026-01-09",
       dpd: 0,

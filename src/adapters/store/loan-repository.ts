@@ -293,7 +293,6 @@ const loanColumnTypes: ColumnTypes<LoanRow> = {
   status: "text",
   principal_reduced: "bigint",
   credit: "bigint",
-  charged_through: "text",
   installment_count: "bigint",
   apr: "text",
   ear: "text",
@@ -318,7 +317,6 @@ function loanColumns(loan: LoanState) {
     status: loan.status,
     principal_reduced: int8(loan.principalReduced, "loan.principalReduced"),
     credit: int8(loan.credit, "loan.credit"),
-    charged_through: loan.chargedThrough,
     installment_count: int8OfNumber(loan.installmentCount, "loan.installmentCount"),
     apr: loan.apr,
     ear: loan.ear,
@@ -387,7 +385,6 @@ function loanOf(row: Selectable<LoanTable>, installments: InstallmentState[]): L
     installments,
     principalReduced: row.principal_reduced,
     credit: row.credit,
-    chargedThrough: row.charged_through,
     delinquency: {
       closedThrough: row.closed_through ?? addDays(row.origination, -1),
       dpd: numberOf(row.dpd, "loans.dpd"),

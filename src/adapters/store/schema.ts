@@ -76,7 +76,6 @@ export interface LoanTable {
   status: string;
   principal_reduced: Int8;
   credit: Int8;
-  charged_through: string;
   version: Int8;
   created_at: Int8;
   installment_count: Int8;

@@ -8,7 +8,6 @@ import type { WorkingLoan } from "./working-loan.js";
  * same date changes nothing.
  */
 export function chargeDue(loan: WorkingLoan): void {
-  if (compareDates(loan.date, loan.chargedThrough) > 0) loan.chargedThrough = loan.date;
   if (loan.status !== "open" && loan.status !== "charged_off") return;
   for (const installment of loan.installments) {
     if (compareDates(installment.due, loan.date) > 0) break;

@@ -70,8 +70,6 @@ export interface LoanState {
   readonly principalReduced: Amount;
   /** Money received that the loan does not owe: owed back to the borrower. */
   readonly credit: Amount;
-  /** The last business date whose start-of-day charges have run. */
-  readonly chargedThrough: CivilDate;
   readonly delinquency: Delinquency;
   /** Optimistic concurrency: incremented by every change the store writes. */
   readonly version: number;

@@ -48,7 +48,6 @@ export function originateLoan(request: OriginationRequest): Serviced & { offer: 
     })),
     principalReduced: 0n,
     credit: 0n,
-    chargedThrough: origination,
     delinquency: {
       closedThrough: addDays(origination, -1),
       dpd: 0,

@@ -50,7 +50,6 @@ export class WorkingLoan {
   status: LoanState["status"];
   principalReduced: Amount;
   credit: Amount;
-  chargedThrough: CivilDate;
   delinquency: Delinquency;
   readonly events: LoanEvent[] = [];
   private readonly entries: JournalEntry[] = [];
@@ -66,7 +65,6 @@ export class WorkingLoan {
     this.status = base.status;
     this.principalReduced = base.principalReduced;
     this.credit = base.credit;
-    this.chargedThrough = base.chargedThrough;
     this.delinquency = base.delinquency;
     this.entry = new EntryBuilder(base.id, kind, date);
   }
@@ -164,7 +162,6 @@ export class WorkingLoan {
       installments: this.installments.map((i) => ({ ...i, paid: { ...i.paid } })),
       principalReduced: this.principalReduced,
       credit: this.credit,
-      chargedThrough: this.chargedThrough,
       delinquency: this.delinquency,
       version: this.base.version + 1,
     };

@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from "kysely";
 import type { StoreDialect } from "../dialect.js";
 import { initialMigration } from "./0001-initial.js";
 import { delinquencyMigration } from "./0002-delinquency.js";
+import { dropChargedThroughMigration } from "./0003-drop-charged-through.js";
 
 /**
  * Every migration, in code: no directory scan, so a bundled or compiled build migrates the same
@@ -12,6 +13,7 @@ export function migrationsFor(dialect: StoreDialect): Record<string, Migration> 
   return {
     "0001-initial": initialMigration(dialect),
     "0002-delinquency": delinquencyMigration,
+    "0003-drop-charged-through": dropChargedThroughMigration,
   };
 }
 
