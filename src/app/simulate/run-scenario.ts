@@ -113,8 +113,9 @@ export async function runScenario(
       const event = scenario.events[next] as ScenarioEvent;
       clock.set(event.at);
       events.push(...(await runEvent(ctx, event, loanIds, reports)));
+      // The close reports loans by their stored id; the report names them as the file does.
+      if (event.type === "originate") names.set(loanIds.get(event.loan) ?? "", event.loan);
     }
-    for (const [name, id] of loanIds) names.set(id, name);
     clock.set(startOfDay(addDays(date, 1), scenario.pack.timeZone) - 1);
     const closed = must(
       await closeBusinessDay(ctx, date, { collectEvents: true }),

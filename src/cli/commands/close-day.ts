@@ -116,7 +116,7 @@ async function closeInProcess(ctx: AppContext, date: CivilDate, io: CommandIo): 
     return reportProblems(io, "close-day", [
       { code: result.error.code, field: "--date", message: result.error.message },
     ]);
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const seconds = secondsSince(started);
   io.err(result.value.loans ? "\n" : "");
   io.out(
     `fenqi close-day: closed ${date} for ${result.value.loans} loans in ${result.value.batches} batches (${seconds} s)\n`,
@@ -160,7 +160,7 @@ async function closePartitioned(
     io.err(
       `\r${progressBar(progress.done, progress.total)} ${progress.done}/${progress.total} partitions\n`,
     );
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    const seconds = secondsSince(started);
     if (progress.failed > 0) {
       io.err(
         `fenqi close-day: ${progress.failed} of ${progress.total} partitions of ${date} failed after their retries; run it again to retry them\n`,
@@ -174,6 +174,11 @@ async function closePartitioned(
   } finally {
     await queue.close();
   }
+}
+
+/** Wall-clock seconds since `started`, one decimal, for the summary line. */
+function secondsSince(started: number): string {
+  return ((Date.now() - started) / 1000).toFixed(1);
 }
 
 function progressBar(done: number, total: number): string {

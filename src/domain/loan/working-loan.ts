@@ -71,9 +71,14 @@ export class WorkingLoan {
 
   /** Closes the entry gathered so far and starts another of `kind`. */
   nextEntry(kind: EntryKind): void {
+    this.closeEntry();
+    this.entry = new EntryBuilder(this.base.id, kind, this.date);
+  }
+
+  /** Adds the entry gathered so far (if anything moved) to the operation's entries. */
+  private closeEntry(): void {
     const built = this.entry.build();
     if (built) this.entries.push(built);
-    this.entry = new EntryBuilder(this.base.id, kind, this.date);
   }
 
   /** Charges interest and fee (or a late charge) to the loan: receivable up, income up. */
@@ -155,7 +160,7 @@ export class WorkingLoan {
   }
 
   finish(): Serviced {
-    this.nextEntry("payment");
+    this.closeEntry();
     const loan: LoanState = {
       ...this.base,
       status: this.status,
