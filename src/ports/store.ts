@@ -3,6 +3,13 @@ import type { Instant } from "../domain/calendar/instant.js";
 import type { JournalEntry } from "../domain/ledger/journal.js";
 import type { Bucket, LoanState, LoanStatus } from "../domain/loan/loan.js";
 import type { Amount } from "../domain/money/amount.js";
+import type {
+  ChoiceRepository,
+  ContactAttemptRepository,
+  ContactPlanRepository,
+  DeliveryRepository,
+  OutboxRepository,
+} from "./contact-store.js";
 
 /**
  * The store the use cases need (not everything a database can do). One implementation per
@@ -25,6 +32,11 @@ export interface StoreTx {
   readonly audit: AuditRepository;
   readonly idempotency: IdempotencyRepository;
   readonly apiKeys: ApiKeyRepository;
+  readonly contactAttempts: ContactAttemptRepository;
+  readonly contactPlans: ContactPlanRepository;
+  readonly outbox: OutboxRepository;
+  readonly choices: ChoiceRepository;
+  readonly deliveries: DeliveryRepository;
 }
 
 /** A page request: items after `after` (an id), at most `limit` (each store caps it at `pageSizeMax`). */
@@ -173,7 +185,7 @@ export class ConcurrentUpdateError extends Error {
 export interface OperationRecord {
   readonly id: string;
   readonly loanId: string;
-  readonly kind: "payment" | "refund" | "settlement";
+  readonly kind: "payment" | "refund" | "settlement" | "waiver";
   readonly amount: Amount;
   readonly businessDate: CivilDate;
   readonly at: Instant;

@@ -69,3 +69,13 @@ export function batches<T>(rows: readonly T[], size: number = insertBatchRowsMax
   for (let start = 0; start < rows.length; start += size) out.push(rows.slice(start, start + size));
   return out;
 }
+
+/** An optional instant for a nullable BIGINT column. */
+export function nullableInt8(value: number | undefined, field: string): bigint | null {
+  return value === undefined ? null : int8OfNumber(value, field);
+}
+
+/** A nullable BIGINT read back as an optional JS number. */
+export function optionalNumber(value: bigint | number | null, field: string): number | undefined {
+  return value === null ? undefined : numberOf(value, field);
+}

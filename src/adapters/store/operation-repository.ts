@@ -8,6 +8,7 @@ const operationKinds: ReadonlySet<string> = new Set<OperationRecord["kind"]>([
   "payment",
   "refund",
   "settlement",
+  "waiver",
 ]);
 
 /**

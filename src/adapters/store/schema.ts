@@ -25,6 +25,14 @@ export interface Database {
   audit_leaves: AuditLeafTable;
   idempotency_keys: IdempotencyKeyTable;
   api_keys: ApiKeyTable;
+  contact_attempts: ContactAttemptTable;
+  contact_plans: ContactPlanTable;
+  outbox: OutboxTable;
+  consents: ConsentTable;
+  preferences: PreferenceTable;
+  promises: PromiseTable;
+  holds: HoldTable;
+  deliveries: DeliveryTable;
 }
 
 /** A BIGINT column: written and read as `bigint`. */
@@ -163,4 +171,118 @@ export interface ApiKeyTable {
   secret_hash: string;
   created_at: Int8;
   revoked_at: NullableInt8;
+}
+
+export interface ContactAttemptTable {
+  id: string;
+  borrower_id: string;
+  loan_id: string;
+  recipient_kind: string;
+  contact_id: string | null;
+  channel: string;
+  template: string;
+  source: string;
+  at: Int8;
+  decided_at: Int8;
+  outcome: string;
+  until: NullableInt8;
+  /** JSON array of rule ids. */
+  rules: string;
+  pack: string;
+  house: string | null;
+  input_hash: string;
+  inputs: string;
+  number_id: string | null;
+  result: string | null;
+  result_at: NullableInt8;
+  plan_id: string | null;
+}
+
+export interface ContactPlanTable {
+  id: string;
+  key: string;
+  borrower_id: string;
+  loan_id: string;
+  step_date: string;
+  channel: string;
+  template: string;
+  due_at: Int8;
+  strategy: string;
+  status: string;
+}
+
+export interface OutboxTable {
+  id: string;
+  attempt_id: string;
+  borrower_id: string;
+  loan_id: string;
+  recipient_kind: string;
+  contact_id: string | null;
+  channel: string;
+  template: string;
+  language: string;
+  values: string;
+  status: string;
+  tries: Int8;
+  next_try_at: Int8;
+  last_error: string | null;
+  created_at: Int8;
+  sent_at: NullableInt8;
+}
+
+export interface ConsentTable {
+  id: string;
+  borrower_id: string;
+  purpose: string;
+  contact_id: string;
+  notice_version: string;
+  channel: string;
+  granted_at: Int8;
+  withdrawn_at: NullableInt8;
+  withdraw_channel: string | null;
+}
+
+export interface PreferenceTable {
+  id: string;
+  borrower_id: string;
+  kind: string;
+  recipient_kind: string;
+  contact_id: string | null;
+  channel: string | null;
+  value: string;
+  at: Int8;
+}
+
+export interface PromiseTable {
+  id: string;
+  borrower_id: string;
+  loan_id: string;
+  until: string;
+  created_at: Int8;
+  status: string;
+}
+
+export interface HoldTable {
+  id: string;
+  borrower_id: string;
+  kind: string;
+  loan_id: string | null;
+  detail: string;
+  since: Int8;
+  decided_at: NullableInt8;
+  decision: string | null;
+}
+
+export interface DeliveryTable {
+  id: string;
+  kind: string;
+  attempt_id: string;
+  borrower_id: string;
+  loan_id: string;
+  recipient_kind: string;
+  contact_id: string | null;
+  template: string;
+  sealed: string;
+  created_at: Int8;
+  status: string;
 }

@@ -3,6 +3,7 @@ import type { StoreDialect } from "../dialect.js";
 import { initialMigration } from "./0001-initial.js";
 import { delinquencyMigration } from "./0002-delinquency.js";
 import { dropChargedThroughMigration } from "./0003-drop-charged-through.js";
+import { overdueHandlingMigration } from "./0004-overdue-handling.js";
 
 /**
  * Every migration, in code: no directory scan, so a bundled or compiled build migrates the same
@@ -14,6 +15,7 @@ export function migrationsFor(dialect: StoreDialect): Record<string, Migration> 
     "0001-initial": initialMigration(dialect),
     "0002-delinquency": delinquencyMigration,
     "0003-drop-charged-through": dropChargedThroughMigration,
+    "0004-overdue-handling": overdueHandlingMigration(dialect),
   };
 }
 
