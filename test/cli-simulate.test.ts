@@ -153,16 +153,26 @@ describe("fenqi simulate output", () => {
 describe("fenqi simulate refuses bad input with exit 2, naming the field", () => {
   const cases: [string, unknown, string][] = [
     [
-      "a later event type",
+      "a consent naming a contact the borrower does not have",
       withEvent({
         at: "2026-02-10",
         type: "consent",
         borrower: "b1",
         action: "grant",
         purpose: "emergency_contact",
-        contact: "ec1",
+        contact: "ec9",
       }),
-      'events[1]: event type "consent" is not supported',
+      "events[1].contact names no emergency contact of the borrower",
+    ],
+    [
+      "a hardship extension (not in this version)",
+      withEvent({ at: "2026-02-10", type: "hardship", loan: "L1", action: "extension", months: 2 }),
+      "events[1].action: extensions are not supported",
+    ],
+    [
+      "a contact on an unknown channel",
+      withEvent({ at: "2026-02-10", type: "contact", loan: "L1", channel: "fax", to: "borrower" }),
+      "events[1].channel must be one of",
     ],
     [
       "an unknown event type",
@@ -294,7 +304,11 @@ describe("fenqi simulate refuses bad input with exit 2, naming the field", () =>
       { ...base, jurisdiction: "XX" },
       "jurisdiction must be one of CN, US",
     ],
-    ["a strategy this version cannot run", { ...base, strategy: "default" }, "strategy"],
+    [
+      "a strategy step on an unknown channel",
+      { ...base, strategy: [{ day: 1, channel: "fax", template: "overdue_notice" }] },
+      "strategy[0].channel",
+    ],
     [
       "a product over the cap",
       {

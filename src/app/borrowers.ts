@@ -111,3 +111,50 @@ function viewOf(ctx: AppContext, record: BorrowerRecord): BorrowerView {
     })),
   };
 }
+
+/** A borrower's personal data in plain text, for sending a message; it must never be logged or stored. */
+export interface OpenedBorrower {
+  readonly name: string | undefined;
+  readonly phone: string | undefined;
+  readonly email: string | undefined;
+  readonly contactPhones: ReadonlyMap<string, string>;
+}
+
+export function openBorrower(ctx: AppContext, record: BorrowerRecord): OpenedBorrower {
+  const dataKey = ctx.keyring.unwrapDataKey(record.masterKeyId, record.wrappedDataKey);
+  const profile = JSON.parse(
+    ctx.keyring.open(dataKey, record.sealed, profileAad(record.id)),
+  ) as Profile;
+  return {
+    name: profile.name,
+    phone: profile.phone,
+    email: profile.email,
+    contactPhones: new Map(
+      record.contacts.map((c) => [
+        c.contactId,
+        ctx.keyring.open(dataKey, c.sealedPhone, contactAad(record.id, c.contactId)),
+      ]),
+    ),
+  };
+}
+
+/** Seals text about a borrower (an inbox message, a letter) under their data key. */
+export function sealForBorrower(
+  ctx: AppContext,
+  record: BorrowerRecord,
+  text: string,
+  purpose: string,
+): string {
+  const dataKey = ctx.keyring.unwrapDataKey(record.masterKeyId, record.wrappedDataKey);
+  return ctx.keyring.seal(dataKey, text, `borrower:${record.id}:${purpose}`);
+}
+
+export function openForBorrower(
+  ctx: AppContext,
+  record: BorrowerRecord,
+  sealed: string,
+  purpose: string,
+): string {
+  const dataKey = ctx.keyring.unwrapDataKey(record.masterKeyId, record.wrappedDataKey);
+  return ctx.keyring.open(dataKey, sealed, `borrower:${record.id}:${purpose}`);
+}

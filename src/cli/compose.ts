@@ -1,5 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { dirname, join, resolve } from "node:path";
+import { createSmsHttpSender, smsConfigFromEnv } from "../adapters/channels/sms-http-sender.js";
+import { createSmtpSender, smtpConfigFromEnv } from "../adapters/channels/smtp-sender.js";
+import { IcuMessageRenderer } from "../adapters/channels/templates/icu-renderer.js";
 import { loadKeyMaterial } from "../adapters/crypto/key-file.js";
 import { createKeyring } from "../adapters/crypto/keyring.js";
 import {
@@ -8,7 +11,13 @@ import {
   PgBossCloseQueue,
 } from "../adapters/jobs/pg-boss-close-queue.js";
 import { openStore } from "../adapters/store/open-store.js";
+import type { Dispatch } from "../app/contacts/dispatch.js";
 import type { AppContext } from "../app/context.js";
+import { CN1 } from "../domain/jurisdiction/packs.js";
+import type { Channel } from "../domain/policy/attempt.js";
+import { defaultLadderFor } from "../domain/strategy/default-ladders.js";
+import { type ContactRunnerOptions, contactPollMsDefault } from "../jobs/contact-runner.js";
+import type { ChannelSender } from "../ports/channel.js";
 import type { CloseQueue } from "../ports/close-queue.js";
 import type { Clock, IdSource } from "../ports/keyring.js";
 
@@ -78,5 +87,52 @@ export function closeQueueTimingFrom(env: NodeJS.ProcessEnv): CloseQueueTiming {
       0.5,
       seconds("FENQI_CLOSE_POLL_SECONDS", d.pollingIntervalSeconds),
     ),
+  };
+}
+
+/**
+ * The dispatcher's channels, from the environment: e-mail through SMTP when `SMTP_URL` is set
+ * (`SMTP_FROM` for the sender), SMS through the provider at `SMS_URL` (`SMS_TOKEN`); in-app
+ * messages, letters and call tasks need nothing. A channel that is not configured keeps its
+ * messages pending (retried with backoff, then `failed`), never silently dropped. The lender's
+ * identity — the only thing a third party is told — is `FENQI_LENDER_NAME`,
+ * `FENQI_CALLBACK_NUMBER` and `FENQI_OPT_OUT_URL`.
+ */
+export function openDispatch(env: NodeJS.ProcessEnv): Dispatch {
+  const senders = new Map<Channel, ChannelSender>();
+  if (env.SMTP_URL)
+    senders.set("email", createSmtpSender({ ...smtpConfigFromEnv(env), pool: true }));
+  if (env.SMS_URL) senders.set("sms", createSmsHttpSender(smsConfigFromEnv(env)));
+  return {
+    senders,
+    renderer: new IcuMessageRenderer(),
+    lender: {
+      name: env.FENQI_LENDER_NAME || "fenqi",
+      callbackNumber: env.FENQI_CALLBACK_NUMBER || "400-000-0000",
+      optOutUrl: env.FENQI_OPT_OUT_URL || "https://fenqi.local/opt-out",
+    },
+  };
+}
+
+export async function closeDispatch(dispatch: Dispatch): Promise<void> {
+  for (const sender of dispatch.senders.values()) await sender.close();
+}
+
+/** The contact runner's settings: `FENQI_STRATEGY` (`default` or `off`), `FENQI_CONTACT_POLL_SECONDS`. */
+export function contactRunnerOptions(
+  env: NodeJS.ProcessEnv,
+  dispatch: Dispatch,
+  report: (line: string) => void,
+): ContactRunnerOptions {
+  const seconds = Number(env.FENQI_CONTACT_POLL_SECONDS);
+  return {
+    strategy: env.FENQI_STRATEGY === "off" ? undefined : defaultLadderFor(CN1.id),
+    dispatch,
+    timeZone: CN1.timeZone,
+    pollMs:
+      env.FENQI_CONTACT_POLL_SECONDS && Number.isFinite(seconds) && seconds > 0
+        ? Math.ceil(seconds * 1000)
+        : contactPollMsDefault,
+    report,
   };
 }

@@ -163,7 +163,7 @@ export class PgBossCloseQueue implements CloseQueue {
 }
 
 /** A UUID (version 4 layout) derived from `text`: the same text, the same job id. */
-function uuidOf(text: string): string {
+export function uuidOf(text: string): string {
   const hex = createHash("sha256").update(text).digest("hex");
   const variant = ((Number.parseInt(hex.slice(16, 17), 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;

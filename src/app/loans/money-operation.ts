@@ -77,7 +77,10 @@ export async function moneyOperation(
     const now = ctx.clock.now();
     const dated = businessDate(product.pack, now, request.at, loan.origination);
     const { at } = dated;
-    const amount = request.kind === "settlement" ? 0n : readAmount(request.amount, product);
+    const amount =
+      request.kind === "settlement" || request.kind === "waiver"
+        ? 0n
+        : readAmount(request.amount, product);
     // The closes of the dates before this one come first (DESIGN.md: a day's events precede its
     // close). An operation dated on a business date already closed takes effect on the next.
     const firstOpen = addDays(loan.delinquency.closedThrough, 1);

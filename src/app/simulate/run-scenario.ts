@@ -3,7 +3,7 @@ import { formatInstant, startOfDay } from "../../domain/calendar/instant.js";
 import { formatAmount, parseAmount } from "../../domain/money/amount.js";
 import type { Currency } from "../../domain/money/currency.js";
 import type { Problem } from "../../domain/result.js";
-import type { ScenarioEvent } from "../../domain/scenario/events.js";
+import type { ChoiceEvent, LoanActionEvent, ScenarioEvent } from "../../domain/scenario/events.js";
 import type { Scenario } from "../../domain/scenario/scenario.js";
 import { registerBorrower } from "../borrowers.js";
 import { closeBusinessDay } from "../close/close-business-day.js";
@@ -13,6 +13,7 @@ import type { EventView } from "../loans/event-view.js";
 import type { LoanView } from "../loans/loan-view.js";
 import { getLoan, originate, pay, refund, settle } from "../loans/loans.js";
 import { createProduct } from "../products.js";
+import { ScenarioContacts } from "./scenario-contacts.js";
 
 /** The clock of a simulation: it reads whatever instant the scenario has reached. */
 export interface SimulationClock {
@@ -107,16 +108,22 @@ export async function runScenario(
   const events: EventView[] = [];
   const names = new Map<string, string>();
   let next = 0;
-  // Each business date: its events in time order (file order at the same instant), then its close.
+  const contacts = new ScenarioContacts(ctx, clock, scenario, loanIds);
+  // Each business date: the strategy's steps planned, its events in time order (file order at
+  // the same instant) with the planned contacts that fall due between them, then its close.
   for (let date = scenario.start; compareDates(date, scenario.end) <= 0; date = addDays(date, 1)) {
+    await contacts.plan(date);
     for (; next < scenario.events.length && scenario.events[next]?.date === date; next++) {
       const event = scenario.events[next] as ScenarioEvent;
+      await contacts.runPlansThrough(event.at);
       clock.set(event.at);
-      events.push(...(await runEvent(ctx, event, loanIds, reports)));
+      events.push(...(await runEvent(ctx, event, loanIds, reports, contacts)));
       // The close reports loans by their stored id; the report names them as the file does.
       if (event.type === "originate") names.set(loanIds.get(event.loan) ?? "", event.loan);
     }
-    clock.set(startOfDay(addDays(date, 1), scenario.pack.timeZone) - 1);
+    const endOfDay = startOfDay(addDays(date, 1), scenario.pack.timeZone) - 1;
+    await contacts.runPlansThrough(endOfDay);
+    clock.set(endOfDay);
     const closed = must(
       await closeBusinessDay(ctx, date, { collectEvents: true }),
       `close of ${date}`,
@@ -138,7 +145,7 @@ export async function runScenario(
     start: scenario.start,
     end: scenario.end,
     loans,
-    decisions: [],
+    decisions: await contacts.decisions(names),
     events,
   };
 }
@@ -148,8 +155,10 @@ async function runEvent(
   event: ScenarioEvent,
   loanIds: Map<string, string>,
   reports: Record<string, Omit<LoanReport, "final">>,
+  contacts: ScenarioContacts,
 ): Promise<EventView[]> {
   const where = `events[${event.index}]`;
+  if (isContactEvent(event)) return contacts.runEvent(event, where);
   const at = formatInstant(event.at);
   if (event.type === "originate") {
     const created = must(
@@ -205,6 +214,10 @@ async function runEvent(
   return done.events.map((e) => ({ ...e, loan: event.loan }));
 }
 
+function isContactEvent(event: ScenarioEvent): event is ChoiceEvent | LoanActionEvent {
+  return "body" in event;
+}
+
 /** The sum of decimal strings that the use case wrote in this currency. */
 function sumAmounts(values: readonly string[], currency: Currency): string {
   let total = 0n;
@@ -236,7 +249,7 @@ function finalOf(loan: LoanView): LoanReport["final"] {
 }
 
 /** Unwraps a use case's answer, turning a refusal into a problem located at the event. */
-function must<T>(result: AppResult<T>, where: string): T {
+export function must<T>(result: AppResult<T>, where: string): T {
   if (result.ok) return result.value;
   throw new SimulationRefused(problemsAt(result.error, where));
 }

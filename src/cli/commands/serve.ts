@@ -1,12 +1,21 @@
+import type { Dispatch } from "../../app/contacts/dispatch.js";
 import type { AppContext } from "../../app/context.js";
 import { CN1 } from "../../domain/jurisdiction/packs.js";
+import { ladderRef } from "../../domain/strategy/ladder.js";
 import { buildServer } from "../../http/server.js";
 import {
   parseCloseTime,
   type SchedulerHandle,
   startCloseScheduler,
 } from "../../jobs/close-scheduler.js";
-import { configurationFrom, openApp } from "../compose.js";
+import { type RunnerHandle, startContactRunner } from "../../jobs/contact-runner.js";
+import {
+  closeDispatch,
+  configurationFrom,
+  contactRunnerOptions,
+  openApp,
+  openDispatch,
+} from "../compose.js";
 import { type CommandIo, exitOk, reportProblems } from "../io.js";
 import { seedDemo } from "./seed-demo.js";
 
@@ -59,11 +68,15 @@ export async function serveCommand(
       const bound = typeof address === "object" && address ? address.port : port;
       io.out(`fenqi serving on http://${host}:${bound} (docs at /docs)\n`);
       const scheduler = startDailyClose(ctx, io);
+      const dispatch = openDispatch(process.env);
+      const contacts = startContacts(ctx, dispatch, io);
       try {
         // Listen for the signals only now: a handler would keep Ctrl-C from ending a failed start.
         await (stop ?? signalled());
       } finally {
         scheduler?.stop();
+        await contacts?.stop();
+        await closeDispatch(dispatch);
       }
     } finally {
       await app.close();
@@ -124,4 +137,25 @@ function startDailyClose(ctx: AppContext, io: CommandIo): SchedulerHandle | unde
   }
   io.out(`daily close at ${text} ${schedule.timeZone}\n`);
   return startCloseScheduler(ctx, schedule, (line) => io.out(`fenqi serve: ${line}\n`));
+}
+
+/**
+ * Overdue handling of the embedded deployment: the pack's default ladder plans the day's
+ * reminders, the policy engine judges them as they fall due, and the outbox is sent through the
+ * configured channels, every `FENQI_CONTACT_POLL_SECONDS` (default 30). `FENQI_STRATEGY=off`
+ * stops automatic contacts (agent contacts and sending go on).
+ */
+function startContacts(
+  ctx: AppContext,
+  dispatch: Dispatch,
+  io: CommandIo,
+): RunnerHandle | undefined {
+  const options = contactRunnerOptions(process.env, dispatch, (line) =>
+    io.out(`fenqi serve: ${line}\n`),
+  );
+  const channels = [...dispatch.senders.keys(), "in_app", "letter", "phone"].join(", ");
+  io.out(
+    `overdue handling: strategy ${options.strategy ? ladderRef(options.strategy) : "off"}; channels ${channels}\n`,
+  );
+  return startContactRunner(ctx, options);
 }

@@ -1,7 +1,16 @@
 import { once } from "node:events";
 import { closeConcurrencyMax } from "../../adapters/jobs/pg-boss-close-queue.js";
+import { PgBossContactQueue } from "../../adapters/jobs/pg-boss-contact-queue.js";
 import { runClosePartition } from "../../app/close/close-partitioned.js";
-import { configurationFrom, openApp, openCloseQueue } from "../compose.js";
+import { startQueuedContactRunner } from "../../jobs/contact-runner.js";
+import {
+  closeDispatch,
+  configurationFrom,
+  contactRunnerOptions,
+  openApp,
+  openCloseQueue,
+  openDispatch,
+} from "../compose.js";
 import { type CommandIo, exitInput, exitOk, reportProblems } from "../io.js";
 
 const usage = "usage: fenqi worker [--concurrency N]";
@@ -9,8 +18,9 @@ const usage = "usage: fenqi worker [--concurrency N]";
 const concurrencyDefault = 2;
 
 /**
- * `fenqi worker [--concurrency N]`: closes daily-close partitions from the PostgreSQL job queue
- * until SIGINT or SIGTERM, then finishes the partitions in hand and exits. A partition that
+ * `fenqi worker [--concurrency N]`: closes daily-close partitions from the PostgreSQL job queue,
+ * and runs the overdue-handling passes (plans, decisions, dispatch) shared through it, until
+ * SIGINT or SIGTERM, then finishes the partitions in hand and exits. A partition that
  * fails is retried by whichever worker takes it next; one whose worker dies is taken over once
  * it expires.
  */
@@ -43,7 +53,14 @@ export async function workerCommand(args: readonly string[], io: CommandIo): Pro
   }
   const ctx = await openApp(config);
   const queue = await openCloseQueue(config.databaseUrl, process.env);
+  const contactQueue = await PgBossContactQueue.open(config.databaseUrl);
+  const dispatch = openDispatch(process.env);
   try {
+    const contacts = await startQueuedContactRunner(
+      ctx,
+      contactQueue,
+      contactRunnerOptions(process.env, dispatch, (line) => io.err(`fenqi worker: ${line}\n`)),
+    );
     const worker = await queue.work(
       async (partition) => {
         const label = `${partition.date} partition ${partition.index + 1}/${partition.of}`;
@@ -59,8 +76,11 @@ export async function workerCommand(args: readonly string[], io: CommandIo): Pro
     await Promise.race([once(process, "SIGINT"), once(process, "SIGTERM")]);
     io.err("fenqi worker: stopping after the partitions in hand\n");
     await worker.stop();
+    await contacts.stop();
     return exitOk;
   } finally {
+    await closeDispatch(dispatch);
+    await contactQueue.close();
     await queue.close();
     await ctx.store.close();
   }

@@ -40,7 +40,8 @@ export type EntryKind =
   | "settle"
   | "cancel"
   | "credit"
-  | "charge_off";
+  | "charge_off"
+  | "waive";
 
 /** One movement of money: its postings sum to zero. */
 export interface JournalEntry {

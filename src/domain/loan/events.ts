@@ -84,6 +84,13 @@ export type LoanEvent =
       readonly outstanding: Amount;
     }
   | {
+      /** A hardship measure: the late charges still owed are waived (no longer owed, no longer income). */
+      readonly type: "late_waived";
+      readonly date: CivilDate;
+      readonly loan: string;
+      readonly amount: Amount;
+    }
+  | {
       readonly type: "cancelled";
       readonly date: CivilDate;
       readonly loan: string;

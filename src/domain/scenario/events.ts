@@ -5,6 +5,16 @@ import type { Amount } from "../money/amount.js";
 import type { Product } from "../product/product.js";
 import type { Problem } from "../result.js";
 import { type FieldReader, readObject } from "../validation/reader.js";
+import {
+  type BorrowerBodyEvent,
+  type LoanBodyEvent,
+  readConsentEvent,
+  readContactEvent,
+  readHardshipEvent,
+  readOutcomeEvent,
+  readPreferenceEvent,
+  readPromiseEvent,
+} from "./contact-events.js";
 import { readAt, type ScenarioContext } from "./context.js";
 
 interface EventBase {
@@ -38,10 +48,28 @@ export interface SettleEvent extends EventBase {
   readonly loan: string;
 }
 
-export type ScenarioEvent = OriginateEvent | MoneyEvent | SettleEvent;
+/** A borrower's consent or choice (`dispute` and `verification` are US preference events). */
+export interface ChoiceEvent extends EventBase, BorrowerBodyEvent {
+  readonly type: "consent" | "preference" | "dispute" | "verification";
+}
 
-/** Event types of ../SCENARIOS.md that this version of fenqi does not run yet: refused, never skipped. */
-export const laterEventTypes = [
+/** An agent's contact, its outcome, a promise-to-pay, a hardship measure: about one loan. */
+export interface LoanActionEvent extends EventBase, LoanBodyEvent {
+  readonly type: "contact" | "contact_outcome" | "promise" | "hardship";
+}
+
+export type ScenarioEvent =
+  | OriginateEvent
+  | MoneyEvent
+  | SettleEvent
+  | ChoiceEvent
+  | LoanActionEvent;
+
+const eventTypes = [
+  "originate",
+  "payment",
+  "refund",
+  "settle",
   "consent",
   "preference",
   "contact",
@@ -51,8 +79,6 @@ export const laterEventTypes = [
   "hardship",
   "promise",
 ] as const;
-
-const eventTypes = ["originate", "payment", "refund", "settle", ...laterEventTypes] as const;
 
 const keyPattern = /^[\x21-\x7e]{1,255}$/;
 
@@ -69,24 +95,44 @@ export function readEvent(
   const before = problems.length;
   const type = r.choice("type", eventTypes);
   if (problems.length > before) return undefined;
-  if ((laterEventTypes as readonly string[]).includes(type)) {
-    r.problem(
-      "event.unsupported",
-      "type",
-      `${path}: event type "${type}" is not supported by this version of fenqi simulate`,
-    );
-    return undefined;
-  }
   const when = readAt(r, context);
-  const body =
-    type === "originate"
-      ? readOriginate(r, context, when?.at)
-      : type === "settle"
-        ? readLoanRef(r, context, when?.at)
-        : readMoney(r, context, when?.at, raw);
+  const body = readBody(type, r, context, when?.at, raw);
   r.rejectUnknown();
   if (!when || !body || problems.length > before) return undefined;
   return { index, ...when, ...body, type } as ScenarioEvent;
+}
+
+function readBody(
+  type: ScenarioEvent["type"],
+  r: FieldReader,
+  context: ScenarioContext,
+  at: Instant | undefined,
+  raw: unknown,
+): object | undefined {
+  switch (type) {
+    case "originate":
+      return readOriginate(r, context, at);
+    case "settle":
+      return readLoanRef(r, context, at);
+    case "payment":
+    case "refund":
+      return readMoney(r, context, at, raw);
+    case "consent":
+      return readConsentEvent(r, context, raw);
+    case "preference":
+      return readPreferenceEvent(r, context, raw, undefined);
+    case "dispute":
+    case "verification":
+      return readPreferenceEvent(r, context, raw, type);
+    case "contact":
+      return readContactEvent(r, readLoanRef(r, context, at)?.loan);
+    case "contact_outcome":
+      return readOutcomeEvent(r, readLoanRef(r, context, at)?.loan);
+    case "promise":
+      return readPromiseEvent(r, readLoanRef(r, context, at)?.loan, raw);
+    case "hardship":
+      return readHardshipEvent(r, readLoanRef(r, context, at)?.loan);
+  }
 }
 
 function readOriginate(

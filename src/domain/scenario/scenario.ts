@@ -6,9 +6,13 @@ import {
   parseCivilDate,
 } from "../calendar/civil-date.js";
 import { type JurisdictionPack, jurisdictionIds, packFor } from "../jurisdiction/packs.js";
+import { policyPackFor } from "../policy/packs.js";
 import type { Product } from "../product/product.js";
 import { validateProduct } from "../product/validate-product.js";
 import type { Problem, Result } from "../result.js";
+import { defaultLadderFor } from "../strategy/default-ladders.js";
+import type { Ladder } from "../strategy/ladder.js";
+import { parseLadderSteps } from "../strategy/parse-ladder.js";
 import { type FieldReader, readObject } from "../validation/reader.js";
 import type { ScenarioContext } from "./context.js";
 import { readEvent, type ScenarioEvent } from "./events.js";
@@ -18,6 +22,8 @@ export interface Scenario {
   readonly pack: JurisdictionPack;
   readonly start: CivilDate;
   readonly end: CivilDate;
+  /** The ladder that proposes automatic contacts, or undefined for none. */
+  readonly strategy: Ladder | undefined;
   readonly products: ReadonlyMap<string, Product>;
   readonly borrowers: ReadonlyMap<string, BorrowerInput>;
   /** The product and borrower objects as written, in file order: the simulation registers them through the same use cases as the API. */
@@ -58,7 +64,7 @@ export function parseScenario(raw: unknown): Result<Scenario, Problem[]> {
       `end must be on or after start and within ${scenarioDaysMax} days of it`,
     );
   }
-  readStrategy(r);
+  const strategy = readStrategy(r, pack);
   const products = root.keyed("products", scenarioProductsMax, (e, p) => {
     const result = validateProduct(e, pack, p);
     if (!result.ok) problems.push(...result.error);
@@ -90,19 +96,30 @@ export function parseScenario(raw: unknown): Result<Scenario, Problem[]> {
     products: arrayOf(r.value("products")),
     borrowers: arrayOf(r.value("borrowers")),
   };
-  return { ok: true, value: { pack, start, end, products, borrowers, definitions, events } };
+  return {
+    ok: true,
+    value: { pack, start, end, strategy, products, borrowers, definitions, events },
+  };
 }
 
-/** Automatic contact strategies run with overdue handling; until then only `null` is accepted, never silently ignored. */
-function readStrategy(r: FieldReader): void {
+/**
+ * The scenario's strategy: `"default"` (the pack's ladder), `null` or absent (no automatic
+ * contacts), or an inline ladder of steps.
+ */
+function readStrategy(r: FieldReader, pack: JurisdictionPack): Ladder | undefined {
   const strategy = r.value("strategy");
-  if (strategy !== undefined && strategy !== null) {
-    r.problem(
-      "scenario.unsupported",
-      "strategy",
-      "strategy: automatic contact strategies are not available in this version of fenqi; use null",
-    );
+  if (strategy === undefined || strategy === null) return undefined;
+  if (strategy === "default") return defaultLadderFor(pack.id);
+  if (!Array.isArray(strategy)) {
+    r.problem("field.type", "strategy", 'strategy must be "default", null or an array of steps');
+    return undefined;
   }
+  const steps = parseLadderSteps(strategy, "strategy", policyPackFor(pack.id));
+  if (!steps.ok) {
+    r.problems.push(...steps.error);
+    return undefined;
+  }
+  return { id: "scenario", version: 1, steps: steps.value };
 }
 
 class RootReader {

@@ -145,7 +145,7 @@ describe("schedule invariants", () => {
           expect(balance).toBe(0n);
         },
       ),
-      { numRuns: 3000 },
+      { numRuns: 1500 },
     );
   });
 

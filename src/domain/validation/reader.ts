@@ -1,3 +1,4 @@
+import { type CivilDate, parseCivilDate } from "../calendar/civil-date.js";
 import { type Amount, parseAmount } from "../money/amount.js";
 import type { Currency } from "../money/currency.js";
 import { parseRate, type Rate } from "../money/rate.js";
@@ -85,6 +86,11 @@ export class FieldReader {
 
   rate(key: string, fallback?: string): Rate {
     return this.parsed(key, fallback, (v, f) => parseRate(v, f), { num: 0n, den: 1n, text: "0" });
+  }
+
+  /** A civil date YYYY-MM-DD. */
+  date(key: string, fallback?: string): CivilDate {
+    return this.parsed(key, fallback, (v, f) => parseCivilDate(v, f), "");
   }
 
   amount(key: string, currency: Currency, fallback?: string): Amount {

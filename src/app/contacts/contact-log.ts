@@ -1,0 +1,61 @@
+import { formatInstant } from "../../domain/calendar/instant.js";
+import type { ContactAttemptRecord } from "../../ports/contact-store.js";
+import type { Page } from "../../ports/store.js";
+import type { AppContext } from "../context.js";
+import { AppAbort, type AppResult } from "../errors.js";
+import { transact } from "../transact.js";
+
+/**
+ * One line of the borrower's contact log (DESIGN.md "Overdue handling"): every attempt about
+ * them, to them or to any of their contacts, sent or refused, with the rules that decided it.
+ * The template id is shown, never a text sent to a third party (none is stored).
+ */
+export interface ContactLogEntry {
+  readonly id: string;
+  readonly at: string;
+  readonly decidedAt: string;
+  readonly loan: string;
+  readonly channel: string;
+  readonly recipient: string;
+  readonly contact: string | null;
+  readonly template: string;
+  readonly source: string;
+  readonly outcome: string;
+  readonly until: string | null;
+  readonly rules: readonly string[];
+  readonly pack: string;
+  readonly inputHash: string;
+  readonly result: string | null;
+}
+
+export function contactLogEntry(a: ContactAttemptRecord): ContactLogEntry {
+  return {
+    id: a.id,
+    at: formatInstant(a.at),
+    decidedAt: formatInstant(a.decidedAt),
+    loan: a.loanId,
+    channel: a.channel,
+    recipient: a.recipientKind,
+    contact: a.contactId ?? null,
+    template: a.template,
+    source: a.source,
+    outcome: a.outcome,
+    until: a.until === undefined ? null : formatInstant(a.until),
+    rules: a.rules,
+    pack: a.pack,
+    inputHash: a.inputHash,
+    result: a.result ?? null,
+  };
+}
+
+export async function contactLog(
+  ctx: AppContext,
+  borrowerId: string,
+  page: Page,
+): Promise<AppResult<ContactLogEntry[]>> {
+  return transact(ctx, async (tx) => {
+    if (!(await tx.borrowers.get(borrowerId)))
+      throw new AppAbort({ code: "not_found", message: `no borrower ${borrowerId}` });
+    return (await tx.contactAttempts.listByBorrower(borrowerId, page)).map(contactLogEntry);
+  });
+}
