@@ -117,7 +117,7 @@ export const SettlementBody = Type.Object(
 export const OperationResult = Type.Object({
   operation: Type.Object({
     id: Type.String(),
-    kind: Type.Enum(["payment", "refund", "settlement"]),
+    kind: Type.Enum(["payment", "refund", "settlement", "waiver"]),
     amount: Amount,
     businessDate: CivilDate,
     allocated: Type.Object({

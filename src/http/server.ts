@@ -8,6 +8,7 @@ import type { AppContext } from "../app/context.js";
 import { installAuth, publicAccess, serviceKeyScheme } from "./auth.js";
 import { installProblemHandlers, instanceOf } from "./problems.js";
 import { borrowerRoutes } from "./routes/borrowers.js";
+import { contactRoutes } from "./routes/contacts.js";
 import { loanRoutes } from "./routes/loans.js";
 import { operationRoutes } from "./routes/operations.js";
 import { productRoutes } from "./routes/products.js";
@@ -115,6 +116,7 @@ export async function buildServer(
       await api.register(borrowerRoutes, { ctx });
       await api.register(loanRoutes, { ctx });
       await api.register(operationRoutes, { ctx });
+      await api.register(contactRoutes, { ctx });
     },
     { prefix: apiPrefix },
   );
