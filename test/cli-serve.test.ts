@@ -11,7 +11,13 @@ const startTimeoutMs = 30_000;
 describe("fenqi serve with no configuration", () => {
   it("seeds ./fenqi.db with the demo data and serves the demo loans with the printed key", async () => {
     const cwd = mkdtempSync(join(tmpdir(), "fenqi-serve-"));
-    const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: "silent" };
+    // Channels configured but unreachable: the server must start and serve regardless.
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      LOG_LEVEL: "silent",
+      SMTP_URL: "smtp://127.0.0.1:9",
+      SMS_URL: "http://127.0.0.1:9/messages",
+    };
     delete env.FENQI_DB;
     delete env.DATABASE_URL;
     delete env.PORT;
@@ -29,7 +35,7 @@ describe("fenqi serve with no configuration", () => {
         );
         child.stdout.on("data", (chunk: Buffer) => {
           text += chunk.toString("utf8");
-          if (/fenqi serving on http:\/\/\S+/.test(text)) {
+          if (/fenqi serving on http:\/\/\S+[\s\S]*overdue handling: .*\n/.test(text)) {
             clearTimeout(timer);
             resolve(text);
           }
@@ -44,8 +50,14 @@ describe("fenqi serve with no configuration", () => {
       });
       expect(response.status).toBe(200);
       const body = (await response.json()) as { items: { orderId: string }[] };
-      expect(body.items.map((l) => l.orderId).sort()).toEqual(
+      const orders = body.items.map((l) => l.orderId).sort();
+      expect(orders.filter((o) => o.startsWith("scenario-"))).toEqual(
         ["L1", "L2", "L3", "L4", "L5", "L6"].map((id) => `scenario-${id}`),
+      );
+      // Two loans dated from today give the default strategy something to send today.
+      expect(orders.filter((o) => o.startsWith("demo-live-"))).toHaveLength(2);
+      expect(output).toMatch(
+        /overdue handling: strategy cn-default@1; channels email, sms, in_app, letter, phone/,
       );
       expect((await fetch(`${base}/docs/json`)).status).toBe(200);
     } finally {

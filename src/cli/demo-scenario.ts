@@ -4,14 +4,17 @@
  * borrowers who take them, including a month-end checkout whose due dates clamp to short months;
  * then payments (one paying ahead, shortening its term), an early settlement, a full return
  * before the first due date (cancelled at no cost), a partial return, and one borrower who stops
- * paying after three bills (a month overdue by the end: bucket M1, a late fee).
+ * paying after three bills (a month overdue by the end: bucket M1, a late fee). The CN default
+ * strategy sends the reminders; b2 consents to their parent being an emergency contact, and an
+ * agent's attempt to reach that parent is still refused because b2 is not unreachable, while a
+ * late-night call is deferred to the morning.
  * All personal data here is fictitious.
  */
 export const demoScenario = {
   jurisdiction: "CN",
   start: "2026-01-10",
   end: "2026-06-30",
-  strategy: null,
+  strategy: "default",
   products: [
     {
       id: "mall-flat",
@@ -203,6 +206,22 @@ export const demoScenario = {
       loan: "L5",
       amount: "748.86",
       key: "demo-L5-3",
+    },
+    {
+      at: "2026-02-01T10:00:00+08:00",
+      type: "consent",
+      borrower: "b2",
+      action: "grant",
+      purpose: "emergency_contact",
+      contact: "ec1",
+    },
+    { at: "2026-06-10T10:00:00+08:00", type: "contact", loan: "L2", channel: "sms", to: "ec1" },
+    {
+      at: "2026-06-12T22:30:00+08:00",
+      type: "contact",
+      loan: "L2",
+      channel: "phone",
+      to: "borrower",
     },
   ],
 };

@@ -13,6 +13,8 @@ import { openBorrower, sealForBorrower } from "../borrowers.js";
 import type { AppContext } from "../context.js";
 import type { LoanMessageValues } from "./message-values.js";
 
+const anonymousGreeting: Readonly<Record<Language, string>> = { "zh-CN": "客户", en: "Customer" };
+
 /** The lender's own details, the only values a third party's message may carry. */
 export interface LenderIdentity {
   readonly name: string;
@@ -31,6 +33,12 @@ export interface Dispatch {
 export const dispatchBatchMax = 100;
 /** How long a dispatcher holds a message it took before another may take it (a crash mid-send). */
 export const dispatchLeaseMs = 300_000;
+/**
+ * A message not sent within this long of its decision is not sent at all: a reminder about a
+ * due date is wrong days later, and the law's windows were judged for its own moment. It ends as
+ * `failed` ("expired"), still on the log.
+ */
+export const dispatchStaleAfterMs = 86_400_000;
 /** A message is tried this many times before it ends as `failed`. */
 export const dispatchTriesMax = 5;
 /** The first retry waits this long; each next one twice as long. */
@@ -84,6 +92,8 @@ async function sendOne(
   dispatch: Dispatch,
   message: OutboxRecord,
 ): Promise<SendResult> {
+  if (ctx.clock.now() - message.createdAt > dispatchStaleAfterMs)
+    return { ok: false, retryable: false, reason: "expired before it could be sent" };
   const borrower = await ctx.store.transaction((tx) => tx.borrowers.get(message.borrowerId));
   if (!borrower) return { ok: false, retryable: false, reason: "borrower not found" };
   const rendered = dispatch.renderer.render(
@@ -154,10 +164,11 @@ function valuesOf(
   // A third party's message is rendered from the lender's identity alone (CN-NO-DISCLOSURE).
   if (message.recipientKind !== "borrower") return base;
   const loan = JSON.parse(message.values) as Partial<LoanMessageValues>;
-  const name = openBorrower(ctx, borrower).name;
+  // A borrower registered without a name is greeted as a customer.
+  const name = openBorrower(ctx, borrower).name ?? anonymousGreeting[message.language as Language];
   return {
     ...base,
-    ...(name ? { borrowerName: name } : {}),
+    borrowerName: name,
     ...(loan.amount ? { amount: loan.amount, currency: loan.currency } : {}),
     ...(loan.dueDate ? { dueDate: loan.dueDate } : {}),
     ...(loan.daysPastDue !== undefined ? { daysPastDue: loan.daysPastDue } : {}),

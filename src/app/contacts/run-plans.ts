@@ -10,6 +10,12 @@ import { stepsFor } from "./plan-contacts.js";
 /** Plans judged per call: a bounded pass, called again by the scheduler (STYLE 13). */
 export const plansPerRunMax = 500;
 
+/**
+ * A plan more than this overdue (the process was down) is dropped unjudged: a reminder for
+ * yesterday's step is not sent today. The next dates' steps are planned as usual.
+ */
+export const planStaleAfterMs = 86_400_000;
+
 export interface PlanRun {
   readonly judged: number;
   readonly dropped: number;
@@ -59,6 +65,7 @@ async function judgePlan(
   // Still wanted: the ladder, run again for the step's date on the loan as it is now, still
   // proposes it (an installment paid in the meantime, a settled loan: the step is dropped).
   const relevant =
+    now - plan.dueAt <= planStaleAfterMs &&
     loan &&
     product &&
     borrower &&

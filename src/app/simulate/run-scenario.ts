@@ -13,7 +13,7 @@ import type { EventView } from "../loans/event-view.js";
 import type { LoanView } from "../loans/loan-view.js";
 import { getLoan, originate, pay, refund, settle } from "../loans/loans.js";
 import { createProduct } from "../products.js";
-import { ScenarioContacts } from "./scenario-contacts.js";
+import { type DecisionReport, ScenarioContacts } from "./scenario-contacts.js";
 
 /** The clock of a simulation: it reads whatever instant the scenario has reached. */
 export interface SimulationClock {
@@ -71,7 +71,7 @@ export interface SimulationReport {
   readonly start: string;
   readonly end: string;
   readonly loans: Record<string, LoanReport>;
-  readonly decisions: readonly unknown[];
+  readonly decisions: readonly DecisionReport[];
   readonly events: readonly EventView[];
 }
 

@@ -101,10 +101,31 @@ export function summarize(report: SimulationReport): string {
       ),
     );
   }
+  lines.push("", ...contactSummary(report));
   lines.push(
     "",
     "Run `fenqi demo --json` for the full report, or `fenqi simulate FILE` for a scenario of your own.",
     "",
   );
   return lines.join("\n");
+}
+
+/** The overdue handling of the demo: how many contacts were judged, and every one not allowed. */
+function contactSummary(report: SimulationReport): string[] {
+  const decisions = report.decisions;
+  const count = (outcome: string) => decisions.filter((d) => d.outcome === outcome).length;
+  const refused = decisions.filter((d) => d.outcome !== "allow");
+  return [
+    `Contacts judged by the CN@1 policy: ${decisions.length} (${count("allow")} allowed, ${count("defer")} deferred, ${count("deny")} denied)`,
+    ...(refused.length === 0
+      ? []
+      : [
+          "",
+          renderTable(
+            ["at (UTC)", "loan", "channel", "to", "outcome", "rules"],
+            refused.map((d) => [d.at, d.loan, d.channel, d.to, d.outcome, d.rules.join(" ")]),
+            [],
+          ),
+        ]),
+  ];
 }

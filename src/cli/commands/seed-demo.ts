@@ -3,17 +3,18 @@ import { getProduct, listProducts } from "../../app/products.js";
 import { runScenario, simulationClock } from "../../app/simulate/run-scenario.js";
 import { parseScenario } from "../../domain/scenario/scenario.js";
 import { type Configuration, newApiSecret, openApp } from "../compose.js";
+import { seedLiveLoans } from "../demo-live.js";
 import { demoScenario } from "../demo-scenario.js";
 
 /**
  * Seeds the configured store (SQLite by default) with the demo scenario through the same use
- * cases, once: a store that already holds the demo products is left as it is (and, with
+ * cases, then two loans dated from today (see demo-live.ts), once: a store that already holds the demo products is left as it is (and, with
  * `onlyIntoEmptyStore`, a store that holds any product). Returns the text
  * telling the user how to look at it through the API.
  */
 export async function seedDemo(
   config: Configuration,
-  options: { readonly onlyIntoEmptyStore?: boolean } = {},
+  options: { readonly onlyIntoEmptyStore?: boolean; readonly now?: () => number } = {},
 ): Promise<string> {
   const scenario = parseScenario(demoScenario);
   if (!scenario.ok) throw new Error("the demo scenario does not validate");
@@ -26,7 +27,8 @@ export async function seedDemo(
       return `\nThe demo data is already in ${where}. Start the API with \`npx fenqi serve\` (docs at /docs).\n`;
     }
     await runScenario(ctx, clock, scenario.value);
-    clock.set(Date.now());
+    clock.set((options.now ?? Date.now)());
+    await seedLiveLoans(ctx);
     const key = await createApiKey(ctx, "demo", newApiSecret());
     if (!key.ok) throw new Error(key.error.message);
     return [
