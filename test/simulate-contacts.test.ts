@@ -210,3 +210,54 @@ describe("fenqi simulate runs overdue handling", () => {
     expect(waived).toMatchObject({ date: "2026-02-20", loan: "L1", amount: "1.50" });
   });
 });
+
+describe("fenqi simulate: US bureau reporting waits for US-CREDIT-REPORT", () => {
+  const us = (strategy: unknown) => ({
+    jurisdiction: "US",
+    start: "2026-01-10",
+    end: "2026-03-31",
+    strategy,
+    products: [
+      {
+        id: "us-flat",
+        method: "flat_fee",
+        periodFeeRate: "0.01",
+        installments: [6],
+        graceDays: 3,
+      },
+    ],
+    borrowers: [
+      { id: "u1", timezone: "America/New_York", phone: "+12125550101", email: "u1@example.com" },
+    ],
+    events: [
+      {
+        at: "2026-01-10",
+        type: "originate",
+        loan: "L1",
+        borrower: "u1",
+        product: "us-flat",
+        principal: "600.00",
+        installments: 6,
+      },
+    ],
+  });
+
+  it("never reports a consumer nobody has written to or spoken with", async () => {
+    const report = await run(us(null));
+    expect(report.events.filter((e) => e.type === "report")).toEqual([]);
+  });
+
+  it("reports 14 days after the validation notice went by e-mail", async () => {
+    const report = await run(us("default"));
+    const notice = report.decisions.find((d) => d.template === "validation_notice");
+    // Due 2026-02-10; the notice goes on D+1 at 09:00 in New York.
+    expect(notice).toMatchObject({
+      at: "2026-02-11T14:00:00Z",
+      channel: "email",
+      outcome: "allow",
+    });
+    expect(report.events.filter((e) => e.type === "report")).toEqual([
+      expect.objectContaining({ date: "2026-02-25", loan: "L1" }),
+    ]);
+  });
+});

@@ -9,6 +9,7 @@ import type { AppResult } from "../errors.js";
 import { type EventView, eventView } from "../loans/event-view.js";
 import { loadProduct } from "../products.js";
 import { transact } from "../transact.js";
+import { reportGates } from "./report-gate.js";
 
 /** Loans closed per transaction: large enough to amortize the statements, small enough to commit often. */
 export const closeBatchSize = 1000;
@@ -85,16 +86,18 @@ async function closeBatch(
   const ledger: { entries: readonly JournalEntry[]; operationId: string }[] = [];
   const leaves: AuditLeafInput[] = [];
   const events: EventView[] = [];
+  for (const loan of loans) await productOf(tx, loan.productId, products);
+  const product = (loan: LoanState) => products.get(loan.productId) as Product;
+  const gates = await reportGates(tx, loans, product, now);
   for (const loan of loans) {
-    const product = await productOf(tx, loan.productId, products);
-    const closed = closeThrough(loan, product, date);
+    const closed = closeThrough(loan, product(loan), date, gates.get(loan.id));
     updated.push({ ...closed.loan, version: loan.version + 1 });
     if (sameInstallments(loan.installments, closed.loan.installments))
       unchangedSchedules.add(loan.id);
     if (closed.entries.length)
       ledger.push({ entries: closed.entries, operationId: `close:${date}:${loan.id}` });
     if (closed.events.length) {
-      const views = closed.events.map((e) => eventView(e, product.currency));
+      const views = closed.events.map((e) => eventView(e, product(loan).currency));
       if (options.collectEvents) events.push(...views);
       const { dpd, bucket } = closed.loan.delinquency;
       leaves.push({

@@ -10,6 +10,7 @@ import type { AppContext } from "../context.js";
 import { AppAbort, type AppResult } from "../errors.js";
 import { loadProduct } from "../products.js";
 import { transact } from "../transact.js";
+import { reportGates } from "../close/report-gate.js";
 import { businessDate } from "./business-date.js";
 import { type EventView, eventView } from "./event-view.js";
 import { type LoanView, loanView } from "./loan-view.js";
@@ -85,7 +86,8 @@ export async function moneyOperation(
     // close). An operation dated on a business date already closed takes effect on the next.
     const firstOpen = addDays(loan.delinquency.closedThrough, 1);
     const date = compareDates(dated.date, firstOpen) < 0 ? firstOpen : dated.date;
-    const caughtUp = closeThrough(loan, product, addDays(date, -1));
+    const gates = await reportGates(tx, [loan], () => product, now);
+    const caughtUp = closeThrough(loan, product, addDays(date, -1), gates.get(loan.id));
     const applied = apply(caughtUp.loan, product, date, amount);
     const result = {
       ...applied,

@@ -71,7 +71,8 @@ function pay(run: Run, p: Product, date: CivilDate, amount: bigint): Run {
 }
 
 const money = (x: bigint) => formatAmount(x, CNY);
-const of = (events: LoanEvent[], type: LoanEvent["type"]) => events.filter((e) => e.type === type);
+const of = (events: readonly LoanEvent[], type: LoanEvent["type"]) =>
+  events.filter((e) => e.type === type);
 
 describe("daily close", () => {
   it("ages an unpaid flat-fee plan for 40 days: M1, then M2 on day 31, a daily penalty after grace", () => {
@@ -93,6 +94,21 @@ describe("daily close", () => {
     expect(late[0]?.date).toBe("2026-02-14");
     expect(money(run.loan.installments.reduce((s, i) => s + i.late, 0n))).toBe("11.50");
     expect(balances(run.entries).get("loan:L1:late")).toBe(1150n);
+  });
+
+  it("holds a bureau report while the gate is shut and reports at the first close it opens (US-CREDIT-REPORT)", () => {
+    const gate = (date: CivilDate) => compareDates(date, "2026-02-25") >= 0;
+    const held = closeThrough(start(penalty).loan, penalty, "2026-02-24", gate);
+    expect(of(held.events, "report")).toEqual([]);
+    expect(held.loan.delinquency.reported).toBe(false);
+    const opened = closeThrough(held.loan, penalty, "2026-03-01", gate);
+    expect(of(opened.events, "report")).toEqual([
+      { type: "report", date: "2026-02-25", loan: "L1", dpd: 15 },
+    ]);
+    // The gate changes only when the report goes out; charges and ageing are those of no gate.
+    const ungated = closeThrough(start(penalty).loan, penalty, "2026-03-01");
+    expect(opened.loan.installments).toEqual(ungated.loan.installments);
+    expect(opened.loan.delinquency).toEqual(ungated.loan.delinquency);
   });
 
   it("charges nothing and reports nothing for a payment inside the grace period", () => {

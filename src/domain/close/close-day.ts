@@ -16,7 +16,18 @@ import { assert } from "../result.js";
  * bucket, bureau reporting and charge-off. D must be the day after the last closed date; closing
  * a date already closed changes nothing (the same loan comes back, no entries, no events).
  */
-export function closeDay(loan: LoanState, product: Product, date: CivilDate): Serviced {
+/**
+ * Whether a bureau report may go out on a date, beyond the threshold (US-CREDIT-REPORT: the
+ * consumer was spoken to, or a letter went 14 days before). Absent: always (CN).
+ */
+export type ReportGate = (date: CivilDate) => boolean;
+
+export function closeDay(
+  loan: LoanState,
+  product: Product,
+  date: CivilDate,
+  reportGate?: ReportGate,
+): Serviced {
   if (compareDates(date, loan.delinquency.closedThrough) <= 0)
     return { loan, entries: [], events: [] };
   assert(
@@ -33,7 +44,7 @@ export function closeDay(loan: LoanState, product: Product, date: CivilDate): Se
     working.delinquency.principalDays + (working.status === "open" ? principal : 0n);
   working.delinquency = { ...working.delinquency, principalDays, closedThrough: date };
   if (working.status === "open") chargeLate(working);
-  ageDelinquency(working);
+  ageDelinquency(working, reportGate);
   return working.finish();
 }
 
@@ -136,9 +147,10 @@ function lateChargeAmount(
 /**
  * The loan's DPD (its oldest overdue installment's), bucket changes, one bureau report per
  * delinquency episode at the first close past the threshold (CN-REPORTING: DPD > graceDays),
- * and charge-off at chargeOffDays.
+ * and charge-off at chargeOffDays. A report the gate holds back waits for a later close of the
+ * same episode (US-REPORTING: "only after US-CREDIT-REPORT holds").
  */
-function ageDelinquency(loan: WorkingLoan): void {
+function ageDelinquency(loan: WorkingLoan, reportGate: ReportGate | undefined): void {
   const { product, date } = loan;
   const active = loan.status === "open" || loan.status === "charged_off";
   const dpd = active
@@ -152,7 +164,12 @@ function ageDelinquency(loan: WorkingLoan): void {
   if (bucket !== before.bucket)
     loan.events.push({ type: "bucket", date, loan: loan.base.id, from: before.bucket, to: bucket });
   let reported = dpd > 0 && before.reported;
-  if (dpd > product.graceDays && !reported && loan.status === "open") {
+  if (
+    dpd > product.graceDays &&
+    !reported &&
+    loan.status === "open" &&
+    (reportGate === undefined || reportGate(date))
+  ) {
     loan.events.push({ type: "report", date, loan: loan.base.id, dpd });
     reported = true;
   }
@@ -177,7 +194,12 @@ function chargeOff(loan: WorkingLoan): void {
  * order: the catch-up of a missed close, and what an operation dated D needs first (the closes of
  * the dates before D). Closing one by one and catching up give the same loan.
  */
-export function closeThrough(loan: LoanState, product: Product, through: CivilDate): Serviced {
+export function closeThrough(
+  loan: LoanState,
+  product: Product,
+  through: CivilDate,
+  reportGate?: ReportGate,
+): Serviced {
   let current = loan;
   const entries: JournalEntry[] = [];
   const events: LoanEvent[] = [];
@@ -186,7 +208,7 @@ export function closeThrough(loan: LoanState, product: Product, through: CivilDa
     compareDates(d, through) <= 0;
     d = addDays(d, 1)
   ) {
-    const closed = closeDay(current, product, d);
+    const closed = closeDay(current, product, d, reportGate);
     current = closed.loan;
     entries.push(...closed.entries);
     events.push(...closed.events);
