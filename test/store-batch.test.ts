@@ -37,8 +37,8 @@ import { openTestStore, type StoreKind, storeKinds, type TestStore } from "./sup
 /** The business date every close in this file runs for. */
 const closeDate = "2026-03-10";
 
-/** Columns of a loan row as `updateMany` writes it, and of an installment row. */
-const loanColumns = 21;
+/** Columns `updateMany` writes per loan (its id and state; the contract never), and of an installment row. */
+const loanColumns = 11;
 const installmentColumns = 13;
 
 /** Counts the statements a Kysely instance executes (each executed query yields one result). */
@@ -115,9 +115,6 @@ describe.each(storeKinds)("store batches on %s", (kind: StoreKind) => {
       status: loan.status === "open" ? "charged_off" : "open",
       credit: loan.credit + big + 7n,
       principalReduced: loan.principalReduced + 3n,
-      installmentCount: loan.installmentCount + 1,
-      apr: "17.99",
-      ear: "19.56",
       delinquency: {
         closedThrough: closeDate,
         dpd: 95,
@@ -259,6 +256,31 @@ describe.each(storeKinds)("store batches on %s", (kind: StoreKind) => {
         await store.transaction((tx) => tx.loans.listForClose(closeDate, rangeOf(prefix), 10)),
       ).toEqual([]);
       await store.transaction((tx) => tx.loans.updateMany([]));
+    });
+
+    it("never rewrites the contract fixed at origination (terms, disclosed rates, parties)", async () => {
+      const prefix = uid("UC");
+      const [a] = await seed((p, b) => [closeLoan(prefix, "a", "2026-03-01", "open")(p, b)]);
+      if (!a) throw new Error("one loan was seeded");
+      const tampered = {
+        ...closed(a, a.installments),
+        apr: "99.99",
+        ear: "99.99",
+        installmentCount: a.installmentCount + 1,
+        orderId: "another-order",
+        principal: a.principal + 1n,
+      };
+      await store.transaction((tx) => tx.loans.updateMany([tampered]));
+      const read = await store.transaction((tx) => tx.loans.get(a.id));
+      expect(read).toMatchObject({
+        apr: a.apr,
+        ear: a.ear,
+        installmentCount: a.installmentCount,
+        orderId: a.orderId,
+        principal: a.principal,
+        delinquency: tampered.delinquency,
+        version: tampered.version,
+      });
     });
 
     it("leaves the schedules the caller vouches are unchanged as stored", async () => {

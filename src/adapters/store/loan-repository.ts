@@ -46,7 +46,8 @@ export class SqlLoanRepository implements LoanRepository {
     await this.db
       .insertInto("loans")
       .values({
-        ...loanColumns(loan),
+        ...contractColumns(loan),
+        ...stateColumns(loan),
         id: loan.id,
         created_at: int8OfNumber(createdAt, "createdAt"),
       })
@@ -76,7 +77,7 @@ export class SqlLoanRepository implements LoanRepository {
     const version = int8OfNumber(loan.version, "loan.version");
     const result = await this.db
       .updateTable("loans")
-      .set(loanColumns(loan))
+      .set(stateColumns(loan))
       .where("id", "=", loan.id)
       .where("version", "=", version - 1n)
       .executeTakeFirst();
@@ -144,7 +145,7 @@ export class SqlLoanRepository implements LoanRepository {
     const ids = loans.map((loan) => loan.id);
     assert(new Set(ids).size === ids.length, "updateMany was given the same loan twice");
     await this.checkVersions(loans);
-    const rows = loans.map((loan) => ({ id: loan.id, ...loanColumns(loan) }));
+    const rows = loans.map((loan) => ({ id: loan.id, ...stateColumns(loan) }));
     let updated = 0n;
     for (const chunk of parameterChunks(rows)) {
       updated += await updateFromValues(
@@ -279,23 +280,14 @@ function closeBatchLimit(limit: number): number {
   return Math.max(0, Math.min(limit, closeBatchSizeMax));
 }
 
-type LoanRow = { readonly id: string } & ReturnType<typeof loanColumns>;
+type LoanRow = { readonly id: string } & ReturnType<typeof stateColumns>;
 
 /** The SQL type of each column `updateMany` writes, in the order of its VALUES rows. */
 const loanColumnTypes: ColumnTypes<LoanRow> = {
   id: "text",
-  borrower_id: "text",
-  product_id: "text",
-  order_id: "text",
-  currency: "text",
-  principal: "bigint",
-  origination: "text",
   status: "text",
   principal_reduced: "bigint",
   credit: "bigint",
-  installment_count: "bigint",
-  apr: "text",
-  ear: "text",
   closed_through: "text",
   dpd: "bigint",
   bucket: "text",
@@ -305,8 +297,11 @@ const loanColumnTypes: ColumnTypes<LoanRow> = {
   version: "bigint",
 };
 
-/** Every column of a loan row except its id and creation instant, which never change. */
-function loanColumns(loan: LoanState) {
+/**
+ * The contract: fixed at origination and written once. Updates never rewrite these columns, so
+ * a close does not touch the borrower and order indexes of a million rows.
+ */
+function contractColumns(loan: LoanState) {
   return {
     borrower_id: loan.borrowerId,
     product_id: loan.productId,
@@ -314,12 +309,18 @@ function loanColumns(loan: LoanState) {
     currency: loan.currency,
     principal: int8(loan.principal, "loan.principal"),
     origination: loan.origination,
-    status: loan.status,
-    principal_reduced: int8(loan.principalReduced, "loan.principalReduced"),
-    credit: int8(loan.credit, "loan.credit"),
     installment_count: int8OfNumber(loan.installmentCount, "loan.installmentCount"),
     apr: loan.apr,
     ear: loan.ear,
+  };
+}
+
+/** What servicing and the daily close change: written by every update. */
+function stateColumns(loan: LoanState) {
+  return {
+    status: loan.status,
+    principal_reduced: int8(loan.principalReduced, "loan.principalReduced"),
+    credit: int8(loan.credit, "loan.credit"),
     closed_through: loan.delinquency.closedThrough,
     dpd: int8OfNumber(loan.delinquency.dpd, "loan.delinquency.dpd"),
     bucket: loan.delinquency.bucket,
