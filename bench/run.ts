@@ -6,6 +6,8 @@ const benches: Record<string, () => Promise<{ run: () => Promise<void> | void }>
   schedule: () => import("./schedule.js"),
   payments: () => import("./payments.js"),
   close: () => import("./close.js"),
+  policy: () => import("./policy.js"),
+  hash: () => import("./hash.js"),
 };
 
 const [name] = process.argv.slice(2);

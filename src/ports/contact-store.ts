@@ -59,7 +59,7 @@ export interface ContactAttemptRepository {
   ): Promise<Map<string, ContactAttemptRecord[]>>;
   /** Records what became of an attempt; false when it already has a result. */
   setResult(id: string, result: AttemptOutcome, at: Instant): Promise<boolean>;
-  /** A borrower's contact log, newest first, paged by id descending. */
+  /** A borrower's contact log, oldest first (by decision time, then id); `page.after` is the last id seen. */
   listByBorrower(borrowerId: string, page: Page): Promise<ContactAttemptRecord[]>;
   /** Every attempt in id order, after `afterId` (replay). */
   listAll(afterId: string | undefined, limit: number): Promise<ContactAttemptRecord[]>;

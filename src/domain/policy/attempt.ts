@@ -142,6 +142,20 @@ export interface ValidationFacts {
   readonly verifiedAt: Instant | undefined;
 }
 
+/** A debtor who has made no choices and is under no hold: the starting point of every fold. */
+export const noPreferences: Preferences = {
+  channels: [],
+  agreedWindow: undefined,
+  inconvenient: [],
+  ceasedAt: undefined,
+  attorney: false,
+  promiseUntil: undefined,
+  holds: [],
+  contactsRefused: [],
+  lastSignOfLife: undefined,
+  validation: { noticeAt: undefined, disputedAt: undefined, verifiedAt: undefined },
+};
+
 /** Everything one decision looks at. `asOf` is when it is judged (the proposal's `at` may be later). */
 export interface DecisionInput {
   readonly attempt: ProposedAttempt;

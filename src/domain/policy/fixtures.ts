@@ -1,11 +1,12 @@
 import { type Instant, parseInstant } from "../calendar/instant.js";
 import { assert } from "../result.js";
-import type {
-  DecisionInput,
-  HistoryEntry,
-  Preferences,
-  ProposedAttempt,
-  RecipientFacts,
+import {
+  type DecisionInput,
+  type HistoryEntry,
+  noPreferences,
+  type Preferences,
+  type ProposedAttempt,
+  type RecipientFacts,
 } from "./attempt.js";
 
 /**
@@ -21,18 +22,7 @@ export function instant(text: string): Instant {
   return parsed.value;
 }
 
-export const noPreferences: Preferences = {
-  channels: [],
-  agreedWindow: undefined,
-  inconvenient: [],
-  ceasedAt: undefined,
-  attorney: false,
-  promiseUntil: undefined,
-  holds: [],
-  contactsRefused: [],
-  lastSignOfLife: undefined,
-  validation: { noticeAt: undefined, disputedAt: undefined, verifiedAt: undefined },
-};
+export { noPreferences };
 
 export interface InputChanges {
   readonly attempt?: Partial<ProposedAttempt>;

@@ -1,5 +1,5 @@
 import type { Instant } from "../calendar/instant.js";
-import { canonicalJson } from "../crypto/canonical-json.js";
+import { canonicalJsonUtf8 } from "../crypto/canonical-json.js";
 import { sha256Hex } from "../crypto/sha256.js";
 import { assert } from "../result.js";
 import type { Decision, DecisionInput } from "./attempt.js";
@@ -91,7 +91,8 @@ export function decisionInputHash(
   pack: PolicyPack,
   house?: HouseRules,
 ): string {
-  const json = canonicalJson({ input, pack: pack.ref, house });
+  // The UTF-8 bytes directly: the same bytes `sha256Hex(canonicalJson(...))` hashes, faster.
+  const json = canonicalJsonUtf8({ input, pack: pack.ref, house });
   assert(json.ok, `decision input has no canonical JSON: ${json.ok ? "" : json.error.message}`);
   return sha256Hex(json.value);
 }
