@@ -1,7 +1,8 @@
 import { type BorrowerInput, readBorrower } from "../domain/borrower/borrower-input.js";
 import { maskEmail, maskName, maskPhone } from "../domain/borrower/mask.js";
+import { erasedMarker, isErasedKey } from "../domain/privacy/erasure.js";
 import type { Problem } from "../domain/result.js";
-import type { BorrowerRecord, Page } from "../ports/store.js";
+import type { BorrowerRecord, Page, ResealedBorrower } from "../ports/store.js";
 import { pageSizeMax } from "../ports/store.js";
 import { audit } from "./audit.js";
 import type { AppContext } from "./context.js";
@@ -9,7 +10,7 @@ import { AppAbort, type AppResult, appFail, invalid } from "./errors.js";
 import { transact } from "./transact.js";
 
 /** The personal data of a borrower, sealed as one document under their data key. */
-interface Profile {
+export interface Profile {
   readonly name?: string;
   readonly phone?: string;
   readonly email?: string;
@@ -90,8 +91,26 @@ export function sealBorrower(ctx: AppContext, input: BorrowerInput): BorrowerRec
   };
 }
 
+/** Whether the borrower's data key was destroyed (crypto-shredding): nothing of theirs opens. */
+export function isErased(record: BorrowerRecord): boolean {
+  return isErasedKey(record.masterKeyId, record.wrappedDataKey);
+}
+
 /** Opens the sealed data and masks it: the plain values never leave this function. */
 function viewOf(ctx: AppContext, record: BorrowerRecord): BorrowerView {
+  if (isErased(record))
+    return {
+      id: record.id,
+      timezone: record.timeZone,
+      name: erasedMarker,
+      phone: erasedMarker,
+      email: erasedMarker,
+      emergencyContacts: record.contacts.map((c) => ({
+        id: c.contactId,
+        relation: c.relation,
+        phone: erasedMarker,
+      })),
+    };
   const dataKey = ctx.keyring.unwrapDataKey(record.masterKeyId, record.wrappedDataKey);
   const profile = JSON.parse(
     ctx.keyring.open(dataKey, record.sealed, profileAad(record.id)),
@@ -120,7 +139,10 @@ export interface OpenedBorrower {
   readonly contactPhones: ReadonlyMap<string, string>;
 }
 
+/** Opens a borrower's personal data; an erased borrower has none (no address, no name). */
 export function openBorrower(ctx: AppContext, record: BorrowerRecord): OpenedBorrower {
+  if (isErased(record))
+    return { name: undefined, phone: undefined, email: undefined, contactPhones: new Map() };
   const dataKey = ctx.keyring.unwrapDataKey(record.masterKeyId, record.wrappedDataKey);
   const profile = JSON.parse(
     ctx.keyring.open(dataKey, record.sealed, profileAad(record.id)),
@@ -155,6 +177,32 @@ export function openForBorrower(
   sealed: string,
   purpose: string,
 ): string {
+  if (isErased(record)) return erasedMarker;
   const dataKey = ctx.keyring.unwrapDataKey(record.masterKeyId, record.wrappedDataKey);
   return ctx.keyring.open(dataKey, sealed, `borrower:${record.id}:${purpose}`);
+}
+
+/**
+ * A borrower's profile sealed again with `changes` applied (a correction), under the same data
+ * key, with the lookup hashes of the new values. A value set to `undefined` is removed.
+ */
+export function resealBorrower(
+  ctx: AppContext,
+  record: BorrowerRecord,
+  changes: Partial<Profile>,
+): ResealedBorrower {
+  const opened = openBorrower(ctx, record);
+  const profile: Profile = {
+    name: "name" in changes ? changes.name : opened.name,
+    phone: "phone" in changes ? changes.phone : opened.phone,
+    email: "email" in changes ? changes.email : opened.email,
+  };
+  const dataKey = ctx.keyring.unwrapDataKey(record.masterKeyId, record.wrappedDataKey);
+  return {
+    sealed: ctx.keyring.seal(dataKey, JSON.stringify(profile), profileAad(record.id)),
+    phoneHash: profile.phone ? ctx.keyring.lookupHash("phone", profile.phone) : undefined,
+    emailHash: profile.email
+      ? ctx.keyring.lookupHash("email", profile.email.toLowerCase())
+      : undefined,
+  };
 }

@@ -1,4 +1,5 @@
 import type { Clock, IdSource, Keyring } from "../ports/keyring.js";
+import type { Passwords } from "../ports/passwords.js";
 import type { Store } from "../ports/store.js";
 
 /** What every use case is given by the composition root (src/cli). */
@@ -7,4 +8,10 @@ export interface AppContext {
   readonly keyring: Keyring;
   readonly clock: Clock;
   readonly ids: IdSource;
+  /**
+   * Password hashing and fresh secrets, for the processes where people log in (the API, `fenqi
+   * user`). Optional because a batch process (a worker, the daily close, a benchmark) never
+   * logs anyone in and is built without it; the login use cases assert that it is there.
+   */
+  readonly passwords?: Passwords;
 }

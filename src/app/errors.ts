@@ -11,7 +11,9 @@ export type AppErrorCode =
   | "idempotency_conflict"
   | "conflict"
   | "loan_not_open"
-  | "unauthorized";
+  | "unauthorized"
+  | "forbidden"
+  | "too_many_attempts";
 
 export interface AppError {
   readonly code: AppErrorCode;

@@ -3,8 +3,9 @@ import { dirname, join, resolve } from "node:path";
 import { createSmsHttpSender, smsConfigFromEnv } from "../adapters/channels/sms-http-sender.js";
 import { createSmtpSender, smtpConfigFromEnv } from "../adapters/channels/smtp-sender.js";
 import { IcuMessageRenderer } from "../adapters/channels/templates/icu-renderer.js";
-import { loadKeyMaterial } from "../adapters/crypto/key-file.js";
+import { keyFileRefresher, loadKeyMaterial } from "../adapters/crypto/key-file.js";
 import { createKeyring } from "../adapters/crypto/keyring.js";
+import { createScryptPasswords } from "../adapters/crypto/scrypt-passwords.js";
 import {
   type CloseQueueTiming,
   closeQueueTimingDefault,
@@ -50,9 +51,17 @@ export async function openApp(
   config: Configuration,
   overrides: Partial<Pick<AppContext, "clock" | "ids">> = {},
 ): Promise<AppContext> {
-  const keyring = createKeyring(loadKeyMaterial(config.keyFile));
+  const material = loadKeyMaterial(config.keyFile);
+  const refresh = keyFileRefresher(config.keyFile);
+  const keyring = createKeyring(material, refresh ? { refresh } : {});
   const store = await openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath });
-  return { store, keyring, clock: overrides.clock ?? systemClock, ids: overrides.ids ?? randomIds };
+  return {
+    store,
+    keyring,
+    clock: overrides.clock ?? systemClock,
+    ids: overrides.ids ?? randomIds,
+    passwords: createScryptPasswords(),
+  };
 }
 
 /** A new API key secret: 32 random bytes, base64url. */

@@ -1,10 +1,15 @@
 import { readFileSync } from "node:fs";
 import { apikeyCommand } from "./commands/apikey.js";
+import { auditCommand } from "./commands/audit.js";
 import { closeDayCommand } from "./commands/close-day.js";
 import { demoCommand } from "./commands/demo.js";
+import { forecastCommand } from "./commands/forecast.js";
+import { keysCommand } from "./commands/keys.js";
 import { migrateCommand } from "./commands/migrate.js";
+import { policyCommand } from "./commands/policy.js";
 import { serveCommand } from "./commands/serve.js";
 import { simulateCommand } from "./commands/simulate.js";
+import { userCommand } from "./commands/user.js";
 import { workerCommand } from "./commands/worker.js";
 import { type CommandIo, exitInput, exitInternal, exitOk, processIo } from "./io.js";
 
@@ -16,12 +21,40 @@ Usage:
   fenqi serve [--port N] [--host H]
                            serve the API (/api/v1, docs at /docs); port from --port, PORT or 3000
   fenqi apikey create NAME create an API key for a service client and print its secret once
+  fenqi user create --username U --role R [--borrower ID] [--password-stdin]
+                           create a person who logs in (R: borrower, agent, supervisor,
+                           compliance, auditor, admin; a borrower names their borrower id);
+                           prints a generated password once, or reads one line from stdin
   fenqi close-day [--date D] [--partitions N]
                            run the daily close of D (default yesterday), catching up missed dates;
                            on PostgreSQL cut into N partitions (default 8) shared with workers
   fenqi worker [--concurrency N]
                            close daily-close partitions from the PostgreSQL job queue until
                            SIGINT/SIGTERM (needs DATABASE_URL)
+  fenqi audit verify [--json] [--public-key KEY]
+                           check the audit log (every leaf hash, the Merkle tree, the signed
+                           checkpoints and their consistency) and the ledger; exit 1 naming the
+                           first bad position when anything fails
+  fenqi audit checkpoint   sign and store a checkpoint (tree size, root) of the audit log now
+  fenqi audit export --from SEQ --to SEQ FILE
+                           write leaves SEQ..SEQ with their signed checkpoints and proofs as a
+                           self-contained bundle (issuing a checkpoint first if none covers them)
+  fenqi audit verify-bundle FILE --pubkey KEY [--json]
+                           check a bundle offline with the public key alone; exit 1 naming the
+                           first bad position (opens no store)
+  fenqi audit replay [--json]
+                           re-judge every stored contact decision with the pack it names; exit 1
+                           listing any that disagree
+  fenqi forecast LOAN [--days N] [--json]
+                           what happens to the loan over N days (default 30) if nothing is paid:
+                           fees, buckets, contacts, and whether an emergency contact is ever allowed
+  fenqi policy explain FILE [--json]
+                           judge the one contact attempt FILE describes and explain each rule
+                           (format: docs/overdue-handling.md "Explaining a decision")
+  fenqi keys rotate [--batch N]
+                           add a master key to the key file, make it current and re-wrap every
+                           borrower's data key under it, N per transaction (old keys still open
+                           data meanwhile); \`fenqi keys rewrap\` finishes an interrupted run
   fenqi migrate            bring the store's schema up to date (SQLite FENQI_DB, or DATABASE_URL)
   fenqi --help             show this help
   fenqi --version          print the version
@@ -33,11 +66,16 @@ type Command = (args: readonly string[], io: CommandIo) => Promise<number>;
 
 const commands: Readonly<Record<string, Command>> = {
   apikey: apikeyCommand,
+  audit: auditCommand,
   "close-day": closeDayCommand,
   demo: demoCommand,
+  forecast: forecastCommand,
+  keys: keysCommand,
   migrate: migrateCommand,
+  policy: policyCommand,
   serve: serveCommand,
   simulate: simulateCommand,
+  user: userCommand,
   worker: workerCommand,
 };
 

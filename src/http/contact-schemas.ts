@@ -1,10 +1,12 @@
 import { Type } from "typebox";
+import { forecastDaysDefault } from "../app/contacts/forecast.js";
 import { idPattern } from "../domain/borrower/borrower-input.js";
 import { choiceChannels, preferenceActions } from "../domain/choices/choice-input.js";
+import { forecastDaysMax } from "../domain/forecast/forecast.js";
 import { attemptOutcomes, channels } from "../domain/policy/attempt.js";
 import { templateIds } from "../domain/policy/templates.js";
 import { pageSizeMax } from "../ports/store.js";
-import { CivilDate, Id, List } from "./schemas.js";
+import { Amount, CivilDate, Id, List } from "./schemas.js";
 
 /**
  * Schemas of overdue handling (DESIGN.md "Overdue handling", "Privacy"): the borrower's choices,
@@ -196,6 +198,12 @@ export const ContactLogEntryView = Type.Object({
   pack: Type.String({ examples: ["CN@1"] }),
   inputHash: Type.String({ description: "SHA-256 of the decision's inputs, for replay" }),
   result: Type.Union([Type.String({ description: attemptOutcomes.join(", ") }), Type.Null()]),
+  auditSeq: Type.Optional(
+    Type.Union([Type.Integer(), Type.Null()], {
+      description:
+        "the seq of the decision's audit leaf; its inclusion proof is at …/contact-log/{attemptId}/proof",
+    }),
+  ),
 });
 
 export const CallTaskQuery = Type.Object(
@@ -230,3 +238,72 @@ export const InboxMessageView = Type.Object({
 
 /** The late-charge waiver takes no fields: it waives what is owed today. */
 export const WaiverBody = Type.Object({}, { additionalProperties: false });
+
+// The forecast (DESIGN.md "Overdue handling": "will you call my family if I am N days late?").
+
+export const ForecastQuery = Type.Object(
+  {
+    days: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: forecastDaysMax,
+        description: `business dates to forecast, from today (default ${forecastDaysDefault})`,
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const ForecastJudgementView = Type.Object({
+  at: Instant,
+  source: Type.Enum(["strategy", "probe"], {
+    description: "a step of the ladder, or the daily probe of an emergency contact",
+  }),
+  recipient: Type.String({ description: "borrower, contact or unregistered" }),
+  contact: Type.Union([Id, Type.Null()]),
+  channel: Type.String({ examples: ["sms"] }),
+  template: Type.String({ examples: ["callback_request"] }),
+  outcome: Type.String({ description: "allow, defer or deny", examples: ["deny"] }),
+  until: Type.Union([Instant, Type.Null()]),
+  rules: List(Type.String({ examples: ["CN-CONTACT-CONSENT"] })),
+});
+
+export const ForecastView = Type.Object({
+  loan: Id,
+  from: CivilDate,
+  through: CivilDate,
+  pack: Type.String({ examples: ["CN@1"] }),
+  ladder: Type.Union([Type.String({ examples: ["cn-default@1"] }), Type.Null()]),
+  timeZone: Type.String({ description: "the borrower's zone: the ladder's times are read there" }),
+  probe: Type.Object({
+    channel: Type.String({ examples: ["sms"] }),
+    template: Type.String({ examples: ["callback_request"] }),
+    hour: Type.Integer({ description: "local hour of the daily probe of each emergency contact" }),
+  }),
+  days: List(
+    Type.Object({
+      date: CivilDate,
+      dpd: Type.Integer({ description: "days past due after the close of the date" }),
+      bucket: Type.String({ examples: ["M1"] }),
+      status: Type.String({ examples: ["open"] }),
+      charges: List(
+        Type.Object({ installment: Type.Integer(), kind: Type.String(), amount: Amount }),
+      ),
+      events: List(Type.Record(Type.String(), Type.Unknown())),
+      contacts: List(ForecastJudgementView),
+    }),
+  ),
+  contacts: List(
+    Type.Object({
+      contactId: Id,
+      firstAllowed: Type.Union([Instant, Type.Null()], {
+        description: "the first instant a contact would be allowed, or null: never in the horizon",
+      }),
+      dpd: Type.Union([Type.Integer(), Type.Null()]),
+      rules: List(
+        Type.String({ description: "when never: the rules that forbid it on the last day" }),
+      ),
+      answer: Type.String({ description: "the answer in one plain sentence" }),
+    }),
+  ),
+});

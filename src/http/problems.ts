@@ -30,7 +30,8 @@ export const problemTable: Readonly<
   Record<ProblemCode, { readonly status: number; readonly title: string }>
 > = {
   invalid_request: { status: 400, title: "The request does not match the API schema" },
-  unauthorized: { status: 401, title: "A valid service API key is required" },
+  unauthorized: { status: 401, title: "Authentication is required" },
+  forbidden: { status: 403, title: "Not allowed for this caller" },
   not_found: { status: 404, title: "Not found" },
   route_not_found: { status: 404, title: "No such route" },
   already_exists: { status: 409, title: "Already exists" },
@@ -43,6 +44,7 @@ export const problemTable: Readonly<
   payload_too_large: { status: 413, title: "The request body is too large" },
   unsupported_media_type: { status: 415, title: "The request body must be application/json" },
   invalid_input: { status: 422, title: "The request's values are refused" },
+  too_many_attempts: { status: 429, title: "Too many failed logins: try again later" },
   internal: { status: 500, title: "Internal error" },
 };
 

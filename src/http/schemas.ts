@@ -152,8 +152,10 @@ export function problemResponses(...statuses: readonly number[]) {
 
 const problemDescriptions: Readonly<Record<number, string>> = {
   400: "the request does not match the schema (fields named in `errors`)",
-  401: "no valid API key",
+  401: "no valid API key or session",
+  403: "the caller may not do this (its role, or a cookie write without the CSRF token)",
   404: "no such resource",
   409: "conflicts with what exists (or an idempotency key reused with another body)",
   422: "the values are refused (fields named in `errors`)",
+  429: "too many failed logins: the username is locked for a while",
 };

@@ -5,13 +5,22 @@ import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from "@fastify/typ
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import type { AppContext } from "../app/context.js";
-import { installAuth, publicAccess, serviceKeyScheme } from "./auth.js";
+import {
+  installAuth,
+  publicAccess,
+  serviceKeyScheme,
+  sessionCookieName,
+  sessionScheme,
+} from "./auth.js";
 import { installProblemHandlers, instanceOf } from "./problems.js";
+import { auditRoutes } from "./routes/audit.js";
 import { borrowerRoutes } from "./routes/borrowers.js";
 import { contactRoutes } from "./routes/contacts.js";
 import { loanRoutes } from "./routes/loans.js";
 import { operationRoutes } from "./routes/operations.js";
+import { privacyRoutes } from "./routes/privacy.js";
 import { productRoutes } from "./routes/products.js";
+import { sessionRoutes } from "./routes/session.js";
 
 /** Every service route lives under this prefix. */
 export const apiPrefix = "/api/v1";
@@ -21,6 +30,11 @@ export const bodyLimitBytes = 64 * 1024;
 export interface ServerOptions {
   /** `true` for JSON logs on stdout, `false` for none, or pino options (level, stream ...). */
   readonly logger?: boolean | object;
+  /**
+   * Session cookies without `Secure`, for plain-HTTP local development only. Default: the
+   * environment's FENQI_INSECURE_COOKIES=1, else secure.
+   */
+  readonly insecureCookies?: boolean;
 }
 
 /**
@@ -30,6 +44,7 @@ export interface ServerOptions {
 const redactPaths = [
   "req.headers.authorization",
   "req.headers.cookie",
+  'req.headers["x-csrf-token"]',
   'req.headers["idempotency-key"]',
   "req.body",
   "res.body",
@@ -67,7 +82,8 @@ function version(): string {
 /**
  * Builds the service API on an application context: TypeBox schemas validate every request and
  * generate the OpenAPI document (served at /docs, the JSON at /docs/json); every /api/v1 route
- * needs a service API key; every error is an RFC 9457 problem. The caller listens or injects.
+ * declares who may call it — the service key, logged-in roles, a borrower for their own records
+ * (src/http/auth.ts); every error is an RFC 9457 problem. The caller listens or injects.
  */
 export async function buildServer(
   ctx: AppContext,
@@ -79,7 +95,10 @@ export async function buildServer(
   // JSON only: Fastify would otherwise read text/plain bodies as strings.
   app.removeContentTypeParser("text/plain");
   installProblemHandlers(app);
-  installAuth(app, ctx, apiPrefix);
+  const cookies = {
+    secure: !(options.insecureCookies ?? process.env.FENQI_INSECURE_COOKIES === "1"),
+  };
+  installAuth(app, ctx, apiPrefix, cookies);
 
   await app.register(swagger, {
     openapi: {
@@ -88,13 +107,22 @@ export async function buildServer(
         title: "fenqi service API",
         version: version(),
         description:
-          "The service API of fenqi for the mall's checkout and order systems. Errors are " +
+          "The API of fenqi: the mall's checkout and order systems call it with a service key; " +
+          "borrowers and staff log in (POST /api/v1/session) and each route names the roles it " +
+          'admits (docs/api.md, "Access"). Errors are ' +
           "RFC 9457 problems (application/problem+json): 400 when a request does not match the " +
           "schema, 422 when a use case refuses its values; both name every field in `errors`.",
       },
       components: {
         securitySchemes: {
           [serviceKeyScheme]: { type: "http", scheme: "bearer", description: "an API key" },
+          [sessionScheme]: {
+            type: "apiKey",
+            in: "cookie",
+            name: sessionCookieName(cookies.secure),
+            description:
+              "the session cookie of POST /api/v1/session; writes also need x-csrf-token",
+          },
         },
       },
     },
@@ -112,11 +140,14 @@ export async function buildServer(
 
   await app.register(
     async (api) => {
+      await api.register(sessionRoutes, { ctx, cookies });
       await api.register(productRoutes, { ctx });
       await api.register(borrowerRoutes, { ctx });
       await api.register(loanRoutes, { ctx });
       await api.register(operationRoutes, { ctx });
       await api.register(contactRoutes, { ctx });
+      await api.register(privacyRoutes, { ctx });
+      await api.register(auditRoutes, { ctx });
     },
     { prefix: apiPrefix },
   );

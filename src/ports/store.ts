@@ -10,6 +10,8 @@ import type {
   DeliveryRepository,
   OutboxRepository,
 } from "./contact-store.js";
+import type { PrivacyRepository } from "./privacy-store.js";
+import type { LoginThrottleRepository, SessionRepository, UserRepository } from "./user-store.js";
 
 /**
  * The store the use cases need (not everything a database can do). One implementation per
@@ -30,6 +32,7 @@ export interface StoreTx {
   readonly operations: OperationRepository;
   readonly ledger: LedgerRepository;
   readonly audit: AuditRepository;
+  readonly checkpoints: CheckpointRepository;
   readonly idempotency: IdempotencyRepository;
   readonly apiKeys: ApiKeyRepository;
   readonly contactAttempts: ContactAttemptRepository;
@@ -37,6 +40,10 @@ export interface StoreTx {
   readonly outbox: OutboxRepository;
   readonly choices: ChoiceRepository;
   readonly deliveries: DeliveryRepository;
+  readonly privacy: PrivacyRepository;
+  readonly users: UserRepository;
+  readonly sessions: SessionRepository;
+  readonly loginThrottle: LoginThrottleRepository;
 }
 
 /** A page request: items after `after` (an id), at most `limit` (each store caps it at `pageSizeMax`). */
@@ -87,7 +94,8 @@ export interface EmergencyContactRecord {
   readonly relation: string;
   /** The contact's phone, sealed under the borrower's data key. */
   readonly sealedPhone: string;
-  readonly phoneHash: string;
+  /** Absent once the borrower is erased. */
+  readonly phoneHash: string | undefined;
 }
 
 export interface BorrowerRepository {
@@ -96,6 +104,38 @@ export interface BorrowerRepository {
   findByPhoneHash(hash: string): Promise<BorrowerRecord | undefined>;
   findByEmailHash(hash: string): Promise<BorrowerRecord | undefined>;
   list(page: Page): Promise<BorrowerRecord[]>;
+  /**
+   * Borrowers with ids above `after` whose data key is wrapped under a master key other than
+   * `masterKeyId` (erased borrowers excluded), in id order, at most `limit` (capped at
+   * `pageSizeMax`): what a key rotation still has to re-wrap, read along the primary key.
+   */
+  wrappedElsewhere(
+    masterKeyId: string,
+    after: string | undefined,
+    limit: number,
+  ): Promise<WrappedDataKey[]>;
+  /** Replaces a data key's wrap if it is still `from` (compare and set); false when it changed meanwhile. */
+  rewrap(from: WrappedDataKey, to: Omit<WrappedDataKey, "id">): Promise<boolean>;
+  /** Replaces the sealed personal data and lookup hashes of a borrower and their contacts (a correction). */
+  reseal(id: string, update: ResealedBorrower): Promise<void>;
+  /**
+   * Crypto-shredding: the wrapped data key and its master key id become `tombstone`, the lookup
+   * hashes of the borrower and of their emergency contacts become NULL. Sealed columns stay as
+   * ciphertext nobody can open.
+   */
+  erase(id: string, tombstone: string): Promise<void>;
+}
+
+export interface WrappedDataKey {
+  readonly id: string;
+  readonly masterKeyId: string;
+  readonly wrappedDataKey: string;
+}
+
+export interface ResealedBorrower {
+  readonly sealed: string;
+  readonly phoneHash: string | undefined;
+  readonly emailHash: string | undefined;
 }
 
 export interface LoanFilter {
@@ -220,6 +260,22 @@ export interface LedgerRepository {
   balances(prefix?: string): Promise<Map<string, Amount>>;
   /** The sum of every posting ever written: zero in a sound ledger. */
   total(): Promise<Amount>;
+  /**
+   * Journal entries whose postings do not sum to zero, in entry-id order, at most `limit`
+   * (capped at `pageSizeMax`): none in a sound ledger. What `fenqi audit verify` names when a
+   * posting was edited or deleted behind the application's back.
+   */
+  unbalancedEntries(limit: number): Promise<UnbalancedEntry[]>;
+}
+
+/** A journal entry whose postings do not balance, and by how much. */
+export interface UnbalancedEntry {
+  /** The entry's id in the store (decimal). */
+  readonly entryId: string;
+  readonly loanId: string;
+  readonly operationId: string;
+  /** The sum of its postings, in minor units: non-zero. */
+  readonly sum: Amount;
 }
 
 /** One leaf of the append-only audit log: ids, amounts and rule ids, never personal data. */
@@ -242,6 +298,44 @@ export interface AuditRepository {
   appendMany(leaves: readonly AuditLeafInput[]): Promise<AuditLeaf[]>;
   list(fromSeq: number, limit: number): Promise<AuditLeaf[]>;
   count(): Promise<number>;
+  /**
+   * The leaves of `kind` about the given subjects, by seq: e.g. the `contact.decided` leaf of
+   * each attempt id on a contact-log page. At most `pageSizeMax` subjects per call; uses the
+   * index on (subject, seq).
+   */
+  bySubjects(kind: string, subjects: readonly string[]): Promise<AuditLeaf[]>;
+}
+
+/**
+ * A signed checkpoint of the audit log (DESIGN.md "Audit"): the RFC 6962 tree head over the first
+ * `treeSize` leaves, signed with the checkpoint key over the text of src/domain/audit/checkpoint.ts.
+ */
+export interface CheckpointInput {
+  readonly treeSize: number;
+  /** The root hash, hex (as leaf hashes are stored). */
+  readonly rootHash: string;
+  readonly at: Instant;
+  /** Names the public key that verifies `signature`. */
+  readonly keyId: string;
+  /** Ed25519 signature of the checkpoint text, base64. */
+  readonly signature: string;
+}
+
+export interface CheckpointRecord extends CheckpointInput {
+  /** 0, 1, 2, … in the order issued. */
+  readonly seq: number;
+}
+
+export interface CheckpointRepository {
+  /**
+   * Appends a checkpoint numbered after the last one. A checkpoint of a smaller tree than the
+   * latest one throws `ConcurrentUpdateError` (another issuer got there first with a newer head),
+   * so checkpoints never go backwards.
+   */
+  append(checkpoint: CheckpointInput): Promise<CheckpointRecord>;
+  /** Checkpoints from `fromSeq` on, in order; at most `pageSizeMax` per call. */
+  list(fromSeq: number, limit: number): Promise<CheckpointRecord[]>;
+  latest(): Promise<CheckpointRecord | undefined>;
 }
 
 /** A remembered answer to an idempotent request. */

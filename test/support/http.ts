@@ -5,7 +5,9 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fas
 import { expect } from "vitest";
 import { createApiKey } from "../../src/app/api-keys.js";
 import type { AppContext } from "../../src/app/context.js";
+import { createUser } from "../../src/app/users/users.js";
 import { newApiSecret, openApp } from "../../src/cli/compose.js";
+import type { Role } from "../../src/domain/users/roles.js";
 import { buildServer } from "../../src/http/server.js";
 import { type StoreKind, testDatabase } from "./stores.js";
 
@@ -22,15 +24,68 @@ export interface HttpHarness {
   readonly logLines: string[];
   /** Injects a request with the valid key (unless `headers.authorization` says otherwise). */
   call(options: InjectOptions): Promise<LightMyRequestResponse>;
+  /** A logged-in user of `role` (created on first use, one per role and borrower). */
+  as(role: Role, borrowerId?: string): Promise<UserSession>;
   close(): Promise<void>;
+}
+
+/** A logged-in user: injects requests with the session cookie and the CSRF token. */
+export interface UserSession {
+  readonly userId: string;
+  readonly expiresAt: number;
+  /** `cookie` and `x-csrf-token`. */
+  readonly headers: { readonly cookie: string; readonly "x-csrf-token": string };
+  call(options: InjectOptions): Promise<LightMyRequestResponse>;
+}
+
+/** A password long enough for the rules, the same for every test user. */
+export const testPassword = "correct horse battery staple";
+
+/**
+ * Creates a user of `role` through the use case and logs them in through the API
+ * (POST /api/v1/session), returning a caller that sends their cookie and CSRF token.
+ */
+export async function loginAs(
+  app: FastifyInstance,
+  ctx: AppContext,
+  username: string,
+  role: Role,
+  borrowerId?: string,
+): Promise<UserSession> {
+  const user = await createUser(ctx, { username, role, borrowerId, password: testPassword });
+  if (!user.ok) throw new Error(user.error.message);
+  return logIn(app, username);
+}
+
+/** Logs an existing test user in again (a test clock that moved past the session's expiry). */
+export async function logIn(app: FastifyInstance, username: string): Promise<UserSession> {
+  const response = await app.inject({
+    method: "POST",
+    url: "/api/v1/session",
+    payload: { username, password: testPassword },
+  });
+  if (response.statusCode !== 200) throw new Error(`login failed: ${response.body}`);
+  const cookie = String(response.headers["set-cookie"]).split(";", 1)[0] ?? "";
+  const body = json<{ csrfToken: string; expiresAt: string; user: { id: string } }>(response);
+  const headers = { cookie, "x-csrf-token": body.csrfToken };
+  return {
+    userId: body.user.id,
+    expiresAt: Date.parse(body.expiresAt),
+    headers,
+    call: (options) =>
+      app.inject({ ...options, headers: { ...headers, ...(options.headers ?? {}) } }),
+  };
 }
 
 /**
  * Opens the app through the composition root (`openApp`) on a temporary SQLite file or a fresh
- * PostgreSQL database, with a fixed clock and counted ids, and builds the server with a logger
+ * PostgreSQL database, with a fixed clock (or `options.now`) and counted ids, and builds the server with a logger
  * whose stream collects lines, so a test can read what would have reached the log.
  */
-export async function openHttpHarness(kind: StoreKind): Promise<HttpHarness> {
+export async function openHttpHarness(
+  kind: StoreKind,
+  options: { readonly now?: () => number } = {},
+): Promise<HttpHarness> {
   const dir = mkdtempSync(join(tmpdir(), "fenqi-http-"));
   const database = testDatabase(kind);
   let counter = 0;
@@ -40,7 +95,7 @@ export async function openHttpHarness(kind: StoreKind): Promise<HttpHarness> {
       sqlitePath: join(dir, "api.db"),
       keyFile: join(dir, "api.key"),
     },
-    { clock: { now: () => testNow }, ids: { next: (p) => `${p}_${++counter}` } },
+    { clock: { now: options.now ?? (() => testNow) }, ids: { next: (p) => `${p}_${++counter}` } },
   );
   const key = await createApiKey(ctx, "checkout", newApiSecret());
   if (!key.ok) throw new Error(key.error.message);
@@ -48,12 +103,22 @@ export async function openHttpHarness(kind: StoreKind): Promise<HttpHarness> {
   const logger = { level: "debug", stream: { write: (line: string) => logLines.push(line) } };
   const app = await buildServer(ctx, { logger });
   const auth = { authorization: `Bearer ${key.value.secret}` };
+  const sessions = new Map<string, Promise<UserSession>>();
   return {
     app,
     ctx,
     auth,
     logLines,
     call: (options) => app.inject({ ...options, headers: { ...auth, ...(options.headers ?? {}) } }),
+    as(role, borrowerId) {
+      const username = borrowerId === undefined ? `${role}.test` : `${role}.${borrowerId}`;
+      let session = sessions.get(username);
+      if (!session) {
+        session = loginAs(app, ctx, username, role, borrowerId);
+        sessions.set(username, session);
+      }
+      return session;
+    },
     async close() {
       await app.close();
       await ctx.store.close();

@@ -37,29 +37,57 @@ function decrypt(key: Uint8Array, sealed: string, associatedData: string): Buffe
   return Buffer.concat([decipher.update(bytes.subarray(nonceBytes + tagBytes)), decipher.final()]);
 }
 
+/** How a keyring learns of keys added after it was built (a rotation by another process). */
+export interface KeyringOptions {
+  /**
+   * The key material as it is now: read again when `force` (a wrap names a master key this
+   * keyring does not hold) or when its source changed; `undefined` when nothing changed.
+   */
+  readonly refresh?: (force: boolean) => KeyMaterial | undefined;
+}
+
 /**
  * Envelope encryption with node:crypto. A data key is wrapped under a master key with the master
  * key's id as associated data, so a wrap cannot be replayed under another id; sealed personal
  * data binds its owner through the associated data the caller passes (e.g. `borrower:B1:profile`).
+ *
+ * Rotation without downtime: `fenqi keys rotate` adds a master key to the key file and re-wraps
+ * data keys under it while servers run. A server started before the rotation reloads the material
+ * when it meets a wrap under the new key, and before wrapping a new data key when the file
+ * changed, so it wraps new keys under the new current key too; the old keys stay in the file, so
+ * either wrap opens during the run.
  */
-export function createKeyring(material: KeyMaterial): Keyring {
+export function createKeyring(initial: KeyMaterial, options: KeyringOptions = {}): Keyring {
+  let material = initial;
+  const adopt = (fresh: KeyMaterial | undefined) => {
+    if (fresh === undefined) return;
+    // The lookup key never rotates: every stored lookup hash (and the checkpoint key) hangs on it.
+    if (!Buffer.from(fresh.lookupKey).equals(Buffer.from(material.lookupKey)))
+      throw new Error("the reloaded key material has another lookup key");
+    material = fresh;
+  };
   const master = (id: string): Uint8Array => {
+    if (!material.masterKeys.has(id)) adopt(options.refresh?.(true));
     const key = material.masterKeys.get(id);
     if (!key) throw new Error(`unknown master key ${id}`);
     return key;
   };
+  const wrap = (dataKey: Uint8Array) => {
+    adopt(options.refresh?.(false));
+    const id = material.currentMasterKeyId;
+    return { masterKeyId: id, wrappedDataKey: encrypt(master(id), dataKey, `master:${id}`) };
+  };
+  const unwrap = (masterKeyId: string, wrappedDataKey: string) =>
+    new Uint8Array(decrypt(master(masterKeyId), wrappedDataKey, `master:${masterKeyId}`));
   return {
     newDataKey() {
       const dataKey = new Uint8Array(randomBytes(keyBytes));
-      const id = material.currentMasterKeyId;
-      return {
-        masterKeyId: id,
-        wrappedDataKey: encrypt(master(id), dataKey, `master:${id}`),
-        dataKey,
-      };
+      return { ...wrap(dataKey), dataKey };
     },
-    unwrapDataKey(masterKeyId, wrappedDataKey) {
-      return new Uint8Array(decrypt(master(masterKeyId), wrappedDataKey, `master:${masterKeyId}`));
+    unwrapDataKey: unwrap,
+    currentMasterKeyId: () => material.currentMasterKeyId,
+    rewrapDataKey(masterKeyId, wrappedDataKey) {
+      return wrap(unwrap(masterKeyId, wrappedDataKey));
     },
     seal(dataKey, plaintext, associatedData) {
       return encrypt(dataKey, Buffer.from(plaintext, "utf8"), associatedData);

@@ -1,6 +1,11 @@
 import { type Selectable, sql } from "kysely";
 import { assert } from "../../domain/result.js";
-import type { AuditLeaf, AuditLeafInput, AuditRepository } from "../../ports/store.js";
+import {
+  type AuditLeaf,
+  type AuditLeafInput,
+  type AuditRepository,
+  pageSizeMax,
+} from "../../ports/store.js";
 import { auditLeafHash, canonicalJson } from "./audit-hash.js";
 import { parameterChunks } from "./batch-sql.js";
 import { type Db, int8OfNumber, numberOf, pageLimit } from "./codec.js";
@@ -92,6 +97,19 @@ export class SqlAuditRepository implements AuditRepository {
       .select((eb) => eb.fn.countAll<bigint | number>().as("leaves"))
       .executeTakeFirstOrThrow();
     return numberOf(leaves, "audit leaf count");
+  }
+
+  async bySubjects(kind: string, subjects: readonly string[]): Promise<AuditLeaf[]> {
+    assert(subjects.length <= pageSizeMax, "a lookup by subject is one page of ids");
+    if (subjects.length === 0) return [];
+    const rows = await this.db
+      .selectFrom("audit_leaves")
+      .selectAll()
+      .where("subject", "in", [...new Set(subjects)])
+      .where("kind", "=", kind)
+      .orderBy("seq")
+      .execute();
+    return rows.map(leafOf);
   }
 }
 

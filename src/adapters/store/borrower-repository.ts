@@ -1,9 +1,12 @@
 import type { Selectable } from "kysely";
+import { erasedKeyTombstone } from "../../domain/privacy/erasure.js";
 import type {
   BorrowerRecord,
   BorrowerRepository,
   EmergencyContactRecord,
   Page,
+  ResealedBorrower,
+  WrappedDataKey,
 } from "../../ports/store.js";
 import {
   batches,
@@ -69,6 +72,68 @@ export class SqlBorrowerRepository implements BorrowerRepository {
     return this.withContacts(rows);
   }
 
+  async wrappedElsewhere(
+    masterKeyId: string,
+    after: string | undefined,
+    limit: number,
+  ): Promise<WrappedDataKey[]> {
+    const rows = await this.db
+      .selectFrom("borrowers")
+      .select(["id", "master_key_id", "wrapped_data_key"])
+      .$if(after !== undefined, (q) => q.where("id", ">", after ?? ""))
+      .where("master_key_id", "<>", masterKeyId)
+      .where("wrapped_data_key", "<>", erasedKeyTombstone)
+      .orderBy("id")
+      .limit(pageLimit({ limit }))
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      masterKeyId: r.master_key_id,
+      wrappedDataKey: r.wrapped_data_key,
+    }));
+  }
+
+  async rewrap(from: WrappedDataKey, to: Omit<WrappedDataKey, "id">): Promise<boolean> {
+    const result = await this.db
+      .updateTable("borrowers")
+      .set({ master_key_id: to.masterKeyId, wrapped_data_key: to.wrappedDataKey })
+      .where("id", "=", from.id)
+      .where("master_key_id", "=", from.masterKeyId)
+      .where("wrapped_data_key", "=", from.wrappedDataKey)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  }
+
+  async reseal(id: string, update: ResealedBorrower): Promise<void> {
+    await this.db
+      .updateTable("borrowers")
+      .set({
+        sealed: update.sealed,
+        phone_hash: nullable(update.phoneHash),
+        email_hash: nullable(update.emailHash),
+      })
+      .where("id", "=", id)
+      .execute();
+  }
+
+  async erase(id: string, tombstone: string): Promise<void> {
+    await this.db
+      .updateTable("borrowers")
+      .set({
+        master_key_id: tombstone,
+        wrapped_data_key: tombstone,
+        phone_hash: null,
+        email_hash: null,
+      })
+      .where("id", "=", id)
+      .execute();
+    await this.db
+      .updateTable("emergency_contacts")
+      .set({ phone_hash: null })
+      .where("borrower_id", "=", id)
+      .execute();
+  }
+
   /** The first borrower by id with `column = value`: a hash shared by two borrowers (a reused phone) resolves to the oldest id, the same on both databases. */
   private async findOne(
     column: "id" | "phone_hash" | "email_hash",
@@ -115,7 +180,7 @@ function contactRow(borrowerId: string, position: number, contact: EmergencyCont
     position: BigInt(position),
     relation: contact.relation,
     sealed_phone: contact.sealedPhone,
-    phone_hash: contact.phoneHash,
+    phone_hash: nullable(contact.phoneHash),
   };
 }
 
@@ -124,7 +189,7 @@ function contactOf(row: Selectable<EmergencyContactTable>): EmergencyContactReco
     contactId: row.contact_id,
     relation: row.relation,
     sealedPhone: row.sealed_phone,
-    phoneHash: row.phone_hash,
+    phoneHash: optional(row.phone_hash),
   };
 }
 

@@ -2,9 +2,14 @@ import { sql } from "kysely";
 import type { JournalEntry } from "../../domain/ledger/journal.js";
 import type { Amount } from "../../domain/money/amount.js";
 import { assert } from "../../domain/result.js";
-import type { JournalBatch, LedgerRepository } from "../../ports/store.js";
+import {
+  type JournalBatch,
+  type LedgerRepository,
+  pageSizeMax,
+  type UnbalancedEntry,
+} from "../../ports/store.js";
 import { type ColumnTypes, columnList, parameterChunks, typedValues } from "./batch-sql.js";
-import { type Db, int8, int8OfNumber } from "./codec.js";
+import { type Db, int8, int8OfNumber, pageLimit } from "./codec.js";
 import type { StoreDialect } from "./dialect.js";
 
 /**
@@ -127,6 +132,48 @@ export class SqlLedgerRepository implements LedgerRepository {
       .select([sumHigh.as("hi"), sumLow.as("lo")])
       .executeTakeFirstOrThrow();
     return joinSum(row.hi, row.lo);
+  }
+
+  async unbalancedEntries(limit: number): Promise<UnbalancedEntry[]> {
+    const wanted = pageLimit({ limit });
+    const found: UnbalancedEntry[] = [];
+    let after = -1n;
+    // HAVING on the two half-sums narrows to candidates (a sound entry has both zero, almost
+    // always); the exact test is hi·2^32 + lo in BigInt, so each page is filtered here.
+    for (;;) {
+      const rows = await this.db
+        .selectFrom("postings")
+        .innerJoin("journal_entries", "journal_entries.id", "postings.entry_id")
+        .select([
+          "postings.entry_id as entryId",
+          "journal_entries.loan_id as loanId",
+          "journal_entries.operation_id as operationId",
+          sumHigh.as("hi"),
+          sumLow.as("lo"),
+        ])
+        .where("postings.entry_id", ">", after)
+        .groupBy(["postings.entry_id", "journal_entries.loan_id", "journal_entries.operation_id"])
+        .having(
+          sql<boolean>`sum(amount / ${sql.lit(sumSplitBase)}) <> 0 or sum(amount % ${sql.lit(sumSplitBase)}) <> 0`,
+        )
+        .orderBy("postings.entry_id")
+        .limit(pageSizeMax)
+        .execute();
+      for (const row of rows) {
+        const sum = joinSum(row.hi, row.lo);
+        if (sum !== 0n && found.length < wanted) {
+          found.push({
+            entryId: String(row.entryId),
+            loanId: row.loanId,
+            operationId: row.operationId,
+            sum,
+          });
+        }
+      }
+      const last = rows[rows.length - 1];
+      if (last === undefined || rows.length < pageSizeMax || found.length >= wanted) return found;
+      after = BigInt(last.entryId);
+    }
   }
 }
 

@@ -23,6 +23,7 @@ export interface Database {
   journal_entries: JournalEntryTable;
   postings: PostingTable;
   audit_leaves: AuditLeafTable;
+  audit_checkpoints: AuditCheckpointTable;
   idempotency_keys: IdempotencyKeyTable;
   api_keys: ApiKeyTable;
   contact_attempts: ContactAttemptTable;
@@ -33,6 +34,11 @@ export interface Database {
   promises: PromiseTable;
   holds: HoldTable;
   deliveries: DeliveryTable;
+  privacy_requests: PrivacyRequestTable;
+  users: UserTable;
+  sessions: SessionTable;
+  login_failures: LoginFailureTable;
+  login_locks: LoginLockTable;
 }
 
 /** A BIGINT column: written and read as `bigint`. */
@@ -70,7 +76,8 @@ export interface EmergencyContactTable {
   position: Int8;
   relation: string;
   sealed_phone: string;
-  phone_hash: string;
+  /** NULL once the borrower is erased (migration 0007). */
+  phone_hash: string | null;
 }
 
 export interface LoanTable {
@@ -155,6 +162,18 @@ export interface AuditLeafTable {
   /** Canonical JSON (sorted keys) of the leaf's data: the bytes the hash covers. */
   data: string;
   hash: string;
+}
+
+/** Signed checkpoints of the audit log (migration 0005). */
+export interface AuditCheckpointTable {
+  seq: Int8;
+  tree_size: Int8;
+  /** The RFC 6962 root over the first `tree_size` leaves, hex. */
+  root_hash: string;
+  at: Int8;
+  key_id: string;
+  /** Ed25519 over the checkpoint text (src/domain/audit/checkpoint.ts), base64. */
+  signature: string;
 }
 
 export interface IdempotencyKeyTable {
@@ -285,4 +304,52 @@ export interface DeliveryTable {
   sealed: string;
   created_at: Int8;
   status: string;
+}
+
+/** Data-subject requests (migration 0007): ids, instants and field names; new values only sealed. */
+export interface PrivacyRequestTable {
+  id: string;
+  borrower_id: string;
+  kind: string;
+  status: string;
+  received_at: Int8;
+  due_at: Int8;
+  /** JSON array of field names. */
+  fields: string;
+  sealed: string;
+  erase_on: string | null;
+  answered_at: NullableInt8;
+  answered_by: string | null;
+}
+
+/** People who log in (migration 0006): the username only as a keyed hash. */
+export interface UserTable {
+  id: string;
+  username_hash: string;
+  role: string;
+  borrower_id: string | null;
+  password_hash: string;
+  created_at: Int8;
+  disabled_at: NullableInt8;
+}
+
+/** Sessions (migration 0006), keyed by the SHA-256 of the session id. */
+export interface SessionTable {
+  id_hash: string;
+  user_id: string;
+  csrf_hash: string;
+  created_at: Int8;
+  expires_at: Int8;
+  ended_at: NullableInt8;
+}
+
+/** Failed logins within the throttle window (migration 0006). */
+export interface LoginFailureTable {
+  username_hash: string;
+  at: Int8;
+}
+
+export interface LoginLockTable {
+  username_hash: string;
+  locked_until: Int8;
 }

@@ -2,6 +2,7 @@ import type { StoreTx } from "../../ports/store.js";
 import { SqlApiKeyRepository } from "./api-key-repository.js";
 import { SqlAuditRepository } from "./audit-repository.js";
 import { SqlBorrowerRepository } from "./borrower-repository.js";
+import { SqlCheckpointRepository } from "./checkpoint-repository.js";
 import { SqlChoiceRepository } from "./choice-repository.js";
 import type { Db } from "./codec.js";
 import { SqlContactAttemptRepository } from "./contact-attempt-repository.js";
@@ -13,7 +14,13 @@ import { SqlLedgerRepository } from "./ledger-repository.js";
 import { SqlLoanRepository } from "./loan-repository.js";
 import { SqlOperationRepository } from "./operation-repository.js";
 import { SqlOutboxRepository } from "./outbox-repository.js";
+import { SqlPrivacyRepository } from "./privacy-repository.js";
 import { SqlProductRepository } from "./product-repository.js";
+import {
+  SqlLoginThrottleRepository,
+  SqlSessionRepository,
+  SqlUserRepository,
+} from "./user-repository.js";
 
 /** The repositories of one transaction, all querying through its handle. */
 export function storeTx(db: Db, dialect: StoreDialect): StoreTx {
@@ -24,6 +31,7 @@ export function storeTx(db: Db, dialect: StoreDialect): StoreTx {
     operations: new SqlOperationRepository(db),
     ledger: new SqlLedgerRepository(db, dialect),
     audit: new SqlAuditRepository(db, dialect),
+    checkpoints: new SqlCheckpointRepository(db, dialect),
     idempotency: new SqlIdempotencyRepository(db),
     apiKeys: new SqlApiKeyRepository(db),
     contactAttempts: new SqlContactAttemptRepository(db),
@@ -31,5 +39,9 @@ export function storeTx(db: Db, dialect: StoreDialect): StoreTx {
     outbox: new SqlOutboxRepository(db),
     choices: new SqlChoiceRepository(db),
     deliveries: new SqlDeliveryRepository(db),
+    privacy: new SqlPrivacyRepository(db),
+    users: new SqlUserRepository(db),
+    sessions: new SqlSessionRepository(db),
+    loginThrottle: new SqlLoginThrottleRepository(db),
   };
 }

@@ -26,6 +26,12 @@ export interface ContactLogEntry {
   readonly pack: string;
   readonly inputHash: string;
   readonly result: string | null;
+  /**
+   * The seq of the decision's `contact.decided` audit leaf: with it, anyone can ask for an
+   * inclusion proof (GET …/contact-log/{attemptId}/proof) and check it with the public key.
+   * Set on the contact log; absent where an entry is shown right after deciding.
+   */
+  readonly auditSeq?: number | null;
 }
 
 export function contactLogEntry(a: ContactAttemptRecord): ContactLogEntry {
@@ -48,6 +54,13 @@ export function contactLogEntry(a: ContactAttemptRecord): ContactLogEntry {
   };
 }
 
+/** The audit leaf kind of a decision (decide.ts); its subject is the attempt id. */
+export const decidedLeafKind = "contact.decided";
+
+/**
+ * A borrower's contact log, newest first, one page (at most `pageSizeMax` entries), each with
+ * the seq of its decision's audit leaf (one indexed lookup for the page).
+ */
 export async function contactLog(
   ctx: AppContext,
   borrowerId: string,
@@ -56,6 +69,12 @@ export async function contactLog(
   return transact(ctx, async (tx) => {
     if (!(await tx.borrowers.get(borrowerId)))
       throw new AppAbort({ code: "not_found", message: `no borrower ${borrowerId}` });
-    return (await tx.contactAttempts.listByBorrower(borrowerId, page)).map(contactLogEntry);
+    const attempts = await tx.contactAttempts.listByBorrower(borrowerId, page);
+    const leaves = await tx.audit.bySubjects(
+      decidedLeafKind,
+      attempts.map((a) => a.id),
+    );
+    const seqOf = new Map(leaves.map((leaf) => [leaf.subject, leaf.seq]));
+    return attempts.map((a) => ({ ...contactLogEntry(a), auditSeq: seqOf.get(a.id) ?? null }));
   });
 }

@@ -3,13 +3,16 @@ import type { LoanState } from "../../domain/loan/loan.js";
 import type { Decision, ProposedAttempt } from "../../domain/policy/attempt.js";
 import { judge } from "../../domain/policy/judge.js";
 import { policyPackFor } from "../../domain/policy/packs.js";
+import { withRestriction } from "../../domain/privacy/restriction.js";
 import type { Product } from "../../domain/product/product.js";
 import type { ContactAttemptRecord, ContactPlanRecord } from "../../ports/contact-store.js";
 import type { BorrowerRecord, StoreTx } from "../../ports/store.js";
 import { audit } from "../audit.js";
+import { isErased } from "../borrowers.js";
 import { canonicalText } from "../canonical.js";
 import type { AppContext } from "../context.js";
-import { decisionInput, historyEntriesMax, historySince } from "./facts.js";
+import { decisionInput } from "./facts.js";
+import { loadDecisionFacts } from "./load-facts.js";
 import { messageValuesOf } from "./message-values.js";
 
 /** Everything a decision is about, loaded by the caller. */
@@ -28,7 +31,9 @@ export function languageOf(product: Product): "zh-CN" | "en" {
  * Judges one proposed attempt and records it, in the caller's transaction: the decision with
  * its inputs (for replay) and an audit leaf, always; for an allow, the outbox row (or, for a
  * phone call, the call task) in the same commit, so nothing is sent without a log entry and no
- * log entry is lost. A deferred strategy attempt is planned again for `until`.
+ * log entry is lost. A deferred strategy attempt is planned again for `until`. While the
+ * borrower's processing is restricted (a deletion waiting for retention to end) or after they
+ * were erased, every decision is a deny naming PIPL-RESTRICTED (`withRestriction`).
  */
 export async function decideAndRecord(
   ctx: AppContext,
@@ -41,23 +46,12 @@ export async function decideAndRecord(
 ): Promise<ContactAttemptRecord> {
   const asOf = ctx.clock.now();
   const { loan, product, borrower } = subject;
-  const [attempts, consents, preferences, promises, holds, operations] = await Promise.all([
-    tx.contactAttempts.history(borrower.id, historySince(asOf), historyEntriesMax),
-    tx.choices.consents(borrower.id),
-    tx.choices.preferences(borrower.id),
-    tx.choices.promises(borrower.id),
-    tx.choices.holds(borrower.id),
-    tx.operations.listByLoan(loan.id),
-  ]);
-  const payments = operations.filter((o) => o.kind === "payment");
-  const input = decisionInput(
-    attempt,
-    borrower,
-    attempts,
-    { consents, preferences, promises, holds, payments },
-    asOf,
+  const facts = await loadDecisionFacts(tx, borrower.id, loan.id, asOf);
+  const input = decisionInput(attempt, borrower, facts.attempts, facts.choices, asOf);
+  const decision = withRestriction(
+    judge(input, policyPackFor(product.pack.id)),
+    isErased(borrower) || (await tx.privacy.isRestricted(borrower.id)),
   );
-  const decision = judge(input, policyPackFor(product.pack.id));
   const record = {
     ...attemptRecord(ctx, attempt, decision, asOf, canonicalText(input), plan?.id),
     ...(attempt.recipient.kind === "unregistered" ? { contactId: requestedContact } : {}),

@@ -6,11 +6,11 @@ import { type Amount, formatAmount, parseAmount } from "../../domain/money/amoun
 import type { Product } from "../../domain/product/product.js";
 import { ConcurrentUpdateError, type OperationRecord, type StoreTx } from "../../ports/store.js";
 import { audit } from "../audit.js";
+import { reportGates } from "../close/report-gate.js";
 import type { AppContext } from "../context.js";
 import { AppAbort, type AppResult } from "../errors.js";
 import { loadProduct } from "../products.js";
 import { transact } from "../transact.js";
-import { reportGates } from "../close/report-gate.js";
 import { businessDate } from "./business-date.js";
 import { type EventView, eventView } from "./event-view.js";
 import { type LoanView, loanView } from "./loan-view.js";

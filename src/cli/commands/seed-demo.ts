@@ -2,9 +2,11 @@ import { createApiKey } from "../../app/api-keys.js";
 import { getProduct, listProducts } from "../../app/products.js";
 import { runScenario, simulationClock } from "../../app/simulate/run-scenario.js";
 import { parseScenario } from "../../domain/scenario/scenario.js";
+import { roles } from "../../domain/users/roles.js";
 import { type Configuration, newApiSecret, openApp } from "../compose.js";
 import { seedLiveLoans } from "../demo-live.js";
 import { demoScenario } from "../demo-scenario.js";
+import { createUserWithPassword } from "./user.js";
 
 /**
  * Seeds the configured store (SQLite by default) with the demo scenario through the same use
@@ -31,12 +33,29 @@ export async function seedDemo(
     await seedLiveLoans(ctx);
     const key = await createApiKey(ctx, "demo", newApiSecret());
     if (!key.ok) throw new Error(key.error.message);
+    const logins: string[] = [];
+    for (const role of roles) {
+      // One login per role; the borrower is demo borrower b1, who reaches only their own records.
+      const input = {
+        username: `demo.${role}`,
+        role,
+        borrowerId: role === "borrower" ? "b1" : undefined,
+      };
+      const user = await createUserWithPassword(ctx, input);
+      if (!user.ok) throw new Error(user.error.message);
+      logins.push(`  ${input.username.padEnd(16)} ${user.value.password}`);
+    }
     return [
       "",
       `Seeded the demo products, borrowers and loans into ${where}.`,
       "The API (`npx fenqi serve`, docs at http://127.0.0.1:3000/docs) takes this service key:",
       `  Authorization: Bearer ${key.value.secret}`,
       "(this key is shown once; `npx fenqi apikey create NAME` makes another)",
+      "",
+      "People log in with POST /api/v1/session {username, password} (a session cookie and a",
+      "CSRF token for writes); one login per role, demo.borrower being borrower b1:",
+      ...logins,
+      "(these passwords are shown once; `npx fenqi user create` makes more users)",
       "",
     ].join("\n");
   } finally {

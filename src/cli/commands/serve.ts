@@ -1,8 +1,16 @@
+import { checkpointSignerOf } from "../../adapters/crypto/checkpoint-signer.js";
+import { loadKeyMaterial } from "../../adapters/crypto/key-file.js";
 import type { Dispatch } from "../../app/contacts/dispatch.js";
 import type { AppContext } from "../../app/context.js";
 import { CN1 } from "../../domain/jurisdiction/packs.js";
 import { ladderRef } from "../../domain/strategy/ladder.js";
 import { buildServer } from "../../http/server.js";
+import {
+  type CheckpointSchedulerHandle,
+  defaultCheckpointMinutes,
+  parseCheckpointMinutes,
+  startCheckpointScheduler,
+} from "../../jobs/checkpoint-scheduler.js";
 import {
   parseCloseTime,
   type SchedulerHandle,
@@ -68,6 +76,7 @@ export async function serveCommand(
       const bound = typeof address === "object" && address ? address.port : port;
       io.out(`fenqi serving on http://${host}:${bound} (docs at /docs)\n`);
       const scheduler = startDailyClose(ctx, io);
+      const checkpoints = startCheckpoints(ctx, config.keyFile, io);
       const dispatch = openDispatch(process.env);
       const contacts = startContacts(ctx, dispatch, io);
       try {
@@ -75,6 +84,7 @@ export async function serveCommand(
         await (stop ?? signalled());
       } finally {
         scheduler?.stop();
+        await checkpoints?.stop();
         await contacts?.stop();
         await closeDispatch(dispatch);
       }
@@ -158,4 +168,29 @@ function startContacts(
     `overdue handling: strategy ${options.strategy ? ladderRef(options.strategy) : "off"}; channels ${channels}\n`,
   );
   return startContactRunner(ctx, options);
+}
+
+/**
+ * Signed checkpoints of the audit log every `FENQI_CHECKPOINT_MINUTES` (default 60, "off" to
+ * disable), and once at start; `fenqi audit checkpoint` issues one on demand.
+ */
+function startCheckpoints(
+  ctx: AppContext,
+  keyFile: string,
+  io: CommandIo,
+): CheckpointSchedulerHandle | undefined {
+  const text = process.env.FENQI_CHECKPOINT_MINUTES || String(defaultCheckpointMinutes);
+  const minutes = parseCheckpointMinutes(text);
+  if (minutes === "off") return undefined;
+  if (minutes === undefined) {
+    io.err(
+      "fenqi serve: FENQI_CHECKPOINT_MINUTES must be whole minutes (1 to 10080) or off; no checkpoints will be issued\n",
+    );
+    return undefined;
+  }
+  io.out(`audit checkpoints every ${minutes} minutes\n`);
+  const signer = checkpointSignerOf(loadKeyMaterial(keyFile));
+  return startCheckpointScheduler(ctx, signer, minutes * 60_000, (line) =>
+    io.out(`fenqi serve: ${line}\n`),
+  );
 }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { getBorrower, listBorrowers, registerBorrower } from "../../app/borrowers.js";
 import type { AppContext } from "../../app/context.js";
-import { serviceKeyAccess } from "../auth.js";
+import { access, ownerIsIdParam, staffReaders } from "../auth.js";
 import { instanceOf, unwrap } from "../problems.js";
 import {
   BorrowerBody,
@@ -15,6 +15,15 @@ import { pageOf, pageRequest } from "./paging.js";
 
 const tags = ["borrowers"];
 
+/** The checkout registers borrowers (or `admin` by hand); staff read them, a borrower only themself. */
+const checkout = access({ serviceKey: true, roles: ["admin"] });
+const readers = access({ serviceKey: true, roles: staffReaders });
+const ownReaders = access({
+  serviceKey: true,
+  roles: [...staffReaders, "borrower"],
+  owner: ownerIsIdParam,
+});
+
 /**
  * Borrowers. Personal data goes in only through the body and comes out only masked; URLs carry
  * ids alone, so no phone number or name reaches an access log (DESIGN.md "Privacy").
@@ -26,7 +35,7 @@ export const borrowerRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
   app.post(
     "/borrowers",
     {
-      config: { access: serviceKeyAccess },
+      config: { access: checkout },
       schema: {
         tags,
         summary: "Register a borrower (answered masked)",
@@ -44,7 +53,7 @@ export const borrowerRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
   app.get(
     "/borrowers",
     {
-      config: { access: serviceKeyAccess },
+      config: { access: readers },
       schema: {
         tags,
         summary: "List borrowers by id (masked)",
@@ -61,7 +70,7 @@ export const borrowerRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
   app.get(
     "/borrowers/:id",
     {
-      config: { access: serviceKeyAccess },
+      config: { access: ownReaders },
       schema: {
         tags,
         summary: "Get a borrower (masked)",

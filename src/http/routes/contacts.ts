@@ -11,10 +11,17 @@ import {
   recordPromise,
 } from "../../app/contacts/choices.js";
 import { contactLog } from "../../app/contacts/contact-log.js";
+import { forecastLoan } from "../../app/contacts/forecast.js";
 import { inbox } from "../../app/contacts/inbox.js";
 import type { AppContext } from "../../app/context.js";
 import { waiveLateCharges } from "../../app/loans/waive-late-charges.js";
-import { serviceKeyAccess } from "../auth.js";
+import {
+  access,
+  ownerIsIdParam,
+  ownerOfLoanParam,
+  type RouteAccess,
+  staffReaders,
+} from "../auth.js";
 import {
   CallTaskQuery,
   CallTaskView,
@@ -23,6 +30,8 @@ import {
   ConsentView,
   ContactAttemptBody,
   ContactLogEntryView,
+  ForecastQuery,
+  ForecastView,
   HoldBody,
   HoldDecisionBody,
   HoldDecisionView,
@@ -44,6 +53,32 @@ import { pageOf, pageRequest } from "./paging.js";
 const choiceTags = ["choices"];
 const contactTags = ["contacts"];
 
+/**
+ * Access (docs/api.md "Access"): a borrower makes their own choices and reads their own log,
+ * inbox and forecast; agents and supervisors record choices on a borrower's behalf and make the
+ * contacts; staff read; holds are decided by a supervisor or compliance, late charges waived by
+ * a supervisor. The checkout's key has no business here.
+ */
+const ownChoices: RouteAccess = access({
+  roles: ["borrower", "agent", "supervisor"],
+  owner: ownerIsIdParam,
+});
+const loanChoices: RouteAccess = access({
+  roles: ["borrower", "agent", "supervisor"],
+  owner: ownerOfLoanParam,
+});
+const ownReaders: RouteAccess = access({
+  roles: ["borrower", ...staffReaders],
+  owner: ownerIsIdParam,
+});
+const loanReaders: RouteAccess = access({
+  roles: ["borrower", ...staffReaders],
+  owner: ownerOfLoanParam,
+});
+const collectors: RouteAccess = access({ roles: ["agent", "supervisor"] });
+const holdDeciders: RouteAccess = access({ roles: ["supervisor", "compliance"] });
+const waivers: RouteAccess = access({ roles: ["supervisor"] });
+
 /** A short list answered whole: a borrower's consents or holds (few, and not paged by the use case). */
 const ItemsOf = <T extends TSchema>(item: T) => Type.Object({ items: List(item) });
 
@@ -61,7 +96,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   app.post(
     "/borrowers/:id/consents",
     {
-      config: { access: serviceKeyAccess },
+      config: { access: ownChoices },
       schema: {
         tags: choiceTags,
         summary: "Grant or withdraw the separate consent to contact an emergency contact",
@@ -82,7 +117,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   app.get(
     "/borrowers/:id/consents",
     {
-      config: { access: serviceKeyAccess },
+      config: { access: ownReaders },
       schema: {
         tags: choiceTags,
         summary: "The borrower's consents, standing and withdrawn",
@@ -96,7 +131,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   app.post(
     "/borrowers/:id/preferences",
     {
-      config: { access: serviceKeyAccess },
+      config: { access: ownChoices },
       schema: {
         tags: choiceTags,
         summary: "Record a contact preference (opt-out, agreed window, cease ...)",
@@ -114,7 +149,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   app.post(
     "/loans/:id/promises",
     {
-      config: { access: serviceKeyAccess },
+      config: { access: loanChoices },
       schema: {
         tags: choiceTags,
         summary: "Record a promise to pay: automatic contact waits until its date",
@@ -133,7 +168,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   app.post(
     "/borrowers/:id/holds",
     {
-      config: { access: serviceKeyAccess },
+      config: { access: ownChoices },
       schema: {
         tags: choiceTags,
         summary: "Open a complaint or hardship hold: collection contact pauses until decided",
@@ -151,7 +186,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   app.get(
     "/borrowers/:id/holds",
     {
-      config: { access: serviceKeyAccess },
+      config: { access: ownReaders },
       schema: {
         tags: choiceTags,
         summary: "The borrower's holds, open and decided",
@@ -165,7 +200,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   app.post(
     "/borrowers/:id/holds/:holdId/decision",
     {
-      config: { access: serviceKeyAccess },
+      config: { access: holdDeciders },
       schema: {
         tags: choiceTags,
         summary: "Decide a hold (a reason code): collection contact may resume",
@@ -184,7 +219,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   app.post(
     "/loans/:id/contact-attempts",
     {
-      config: { access: serviceKeyAccess },
+      config: { access: collectors },
       schema: {
         tags: contactTags,
         summary: "Propose a contact now: judged by the policy engine and logged",
@@ -207,7 +242,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   app.post(
     "/contact-attempts/:id/outcome",
     {
-      config: { access: serviceKeyAccess },
+      config: { access: collectors },
       schema: {
         tags: contactTags,
         summary: "Record what became of an allowed attempt (closes its call task)",
@@ -225,7 +260,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   app.get(
     "/call-tasks",
     {
-      config: { access: serviceKeyAccess },
+      config: { access: collectors },
       schema: {
         tags: contactTags,
         summary: "The agents' call tasks (allowed phone attempts), by id",
@@ -244,7 +279,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   app.get(
     "/borrowers/:id/contact-log",
     {
-      config: { access: serviceKeyAccess },
+      config: { access: ownReaders },
       schema: {
         tags: contactTags,
         summary: "Every attempt about the borrower, to them or a contact, in decision order",
@@ -262,7 +297,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   app.get(
     "/borrowers/:id/inbox",
     {
-      config: { access: serviceKeyAccess },
+      config: { access: ownReaders },
       schema: {
         tags: contactTags,
         summary: "The borrower's in-app messages, by id",
@@ -277,10 +312,31 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
     },
   );
 
+  app.get(
+    "/loans/:id/forecast",
+    {
+      config: { access: loanReaders },
+      schema: {
+        tags: contactTags,
+        summary: "What will happen to the loan if nothing is paid: fees, buckets, contacts",
+        description:
+          "Runs the daily close, the pack's default ladder and the policy engine forward from " +
+          "today's business date for `days` dates (1–366, default 30), assuming no payment and " +
+          "no answered call, on the facts on file now. Each emergency contact is probed daily " +
+          "(the pack's limited template by SMS at 10:00 local): `contacts` says when a contact " +
+          "would first be allowed, or which rules forbid it on the last day. Nothing is written.",
+        params: IdParams,
+        querystring: ForecastQuery,
+        response: { 200: ForecastView, ...problemResponses(400, 401, 404) },
+      },
+    },
+    async (request) => unwrap(await forecastLoan(ctx, request.params.id, request.query.days)),
+  );
+
   app.post(
     "/loans/:id/late-charge-waivers",
     {
-      config: { access: serviceKeyAccess },
+      config: { access: waivers },
       schema: {
         tags: ["servicing"],
         summary: "Waive the late charges the loan owes today (a hardship measure)",

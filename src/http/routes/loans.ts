@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { AppContext } from "../../app/context.js";
 import { getLoan, listLoans, originate } from "../../app/loans/loans.js";
-import { serviceKeyAccess } from "../auth.js";
+import { access, ownerIsBorrowerQuery, ownerOfLoanParam, staffReaders } from "../auth.js";
 import { LoanListQuery, LoanView, OriginationBody, OriginationView } from "../loan-schemas.js";
 import { instanceOf, unwrap } from "../problems.js";
 import { IdParams, PageOf, problemResponses } from "../schemas.js";
@@ -9,12 +9,28 @@ import { pageOf, pageRequest } from "./paging.js";
 
 const tags = ["loans"];
 
+/**
+ * The checkout originates (or `admin` by hand); staff and the checkout read; a borrower reads
+ * their own loans — a list only with `borrowerId` set to themself.
+ */
+const checkout = access({ serviceKey: true, roles: ["admin"] });
+const listReaders = access({
+  serviceKey: true,
+  roles: [...staffReaders, "borrower"],
+  owner: ownerIsBorrowerQuery,
+});
+const loanReaders = access({
+  serviceKey: true,
+  roles: [...staffReaders, "borrower"],
+  owner: ownerOfLoanParam,
+});
+
 /** Loans: origination at checkout (idempotent by order id) and reading. */
 export const loanRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.post(
     "/loans",
     {
-      config: { access: serviceKeyAccess },
+      config: { access: checkout },
       schema: {
         tags,
         summary: "Originate an installment plan for an order",
@@ -40,7 +56,7 @@ export const loanRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
   app.get(
     "/loans",
     {
-      config: { access: serviceKeyAccess },
+      config: { access: listReaders },
       schema: {
         tags,
         summary:
@@ -64,7 +80,7 @@ export const loanRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
   app.get(
     "/loans/:id",
     {
-      config: { access: serviceKeyAccess },
+      config: { access: loanReaders },
       schema: {
         tags,
         summary: "Get a loan with its schedule and balances",

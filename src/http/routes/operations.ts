@@ -3,7 +3,7 @@ import type { FastifyRequest } from "fastify";
 import type { AppContext } from "../../app/context.js";
 import { pay, refund, settle, settlementQuote } from "../../app/loans/loans.js";
 import type { Idempotency } from "../../app/loans/money-operation.js";
-import { clientOf, serviceKeyAccess } from "../auth.js";
+import { access, actorOf, ownerOfLoanParam, staffReaders } from "../auth.js";
 import {
   IdempotencyHeaders,
   MoneyBody,
@@ -19,8 +19,21 @@ import { IdParams, problemResponses } from "../schemas.js";
 const tags = ["servicing"];
 
 /**
- * The idempotency scope of a money operation: the client, the operation and the loan, so one
- * client's key never collides with another's, nor a payment key with a refund key.
+ * Money comes from the checkout's key or from the borrower who owes it (their own loans only);
+ * refunds only from the checkout (or `admin` by hand); anyone who may read the loan may quote.
+ */
+const payers = access({ serviceKey: true, roles: ["borrower"], owner: ownerOfLoanParam });
+const checkout = access({ serviceKey: true, roles: ["admin"] });
+const quoteReaders = access({
+  serviceKey: true,
+  roles: [...staffReaders, "borrower"],
+  owner: ownerOfLoanParam,
+});
+
+/**
+ * The idempotency scope of a money operation: the caller (service client or user), the
+ * operation and the loan, so one caller's key never collides with another's, nor a payment key
+ * with a refund key.
  */
 function idempotency(
   request: FastifyRequest,
@@ -28,7 +41,7 @@ function idempotency(
   loanId: string,
   key: string,
 ): Idempotency {
-  return { scope: `${clientOf(request).id}:${operation}:${loanId}`, key };
+  return { scope: `${actorOf(request)}:${operation}:${loanId}`, key };
 }
 
 /** The same, for an operation where the key is optional: without one, a retry posts again. */
@@ -58,7 +71,7 @@ export const operationRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
   app.post(
     "/loans/:id/payments",
     {
-      config: { access: serviceKeyAccess },
+      config: { access: payers },
       schema: {
         tags,
         summary: "Post a payment (Idempotency-Key required)",
@@ -79,7 +92,7 @@ export const operationRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
   app.get(
     "/loans/:id/settlement-quote",
     {
-      config: { access: serviceKeyAccess },
+      config: { access: quoteReaders },
       schema: {
         tags,
         summary: "Quote early settlement for a date (default today); changes nothing",
@@ -94,7 +107,7 @@ export const operationRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
   app.post(
     "/loans/:id/settlement",
     {
-      config: { access: serviceKeyAccess },
+      config: { access: payers },
       schema: {
         tags,
         summary: "Settle the loan early: pays the quote of the day",
@@ -124,7 +137,7 @@ export const operationRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
   app.post(
     "/loans/:id/refunds",
     {
-      config: { access: serviceKeyAccess },
+      config: { access: checkout },
       schema: {
         tags,
         summary: "Report a merchandise refund",

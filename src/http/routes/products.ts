@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { AppContext } from "../../app/context.js";
 import { createProduct, getProduct, listProducts } from "../../app/products.js";
-import { serviceKeyAccess } from "../auth.js";
+import { access, staffReaders } from "../auth.js";
 import { instanceOf, unwrap } from "../problems.js";
 import {
   IdParams,
@@ -15,6 +15,10 @@ import { pageOf, pageRequest } from "./paging.js";
 
 const tags = ["products"];
 
+/** The operator defines products (by hand as `admin`, or the checkout's key); staff read them. */
+const checkout = access({ serviceKey: true, roles: ["admin"] });
+const readers = access({ serviceKey: true, roles: staffReaders });
+
 /** Products: defined by the operator, validated and capped by the use case. */
 export const productRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
   app,
@@ -23,7 +27,7 @@ export const productRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   app.post(
     "/products",
     {
-      config: { access: serviceKeyAccess },
+      config: { access: checkout },
       schema: {
         tags,
         summary: "Define a product",
@@ -41,7 +45,7 @@ export const productRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   app.get(
     "/products",
     {
-      config: { access: serviceKeyAccess },
+      config: { access: readers },
       schema: {
         tags,
         summary: "List products by id",
@@ -58,7 +62,7 @@ export const productRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   app.get(
     "/products/:id",
     {
-      config: { access: serviceKeyAccess },
+      config: { access: readers },
       schema: {
         tags,
         summary: "Get a product",

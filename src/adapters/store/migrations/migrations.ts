@@ -4,6 +4,9 @@ import { initialMigration } from "./0001-initial.js";
 import { delinquencyMigration } from "./0002-delinquency.js";
 import { dropChargedThroughMigration } from "./0003-drop-charged-through.js";
 import { overdueHandlingMigration } from "./0004-overdue-handling.js";
+import { checkpointsMigration } from "./0005-checkpoints.js";
+import { usersMigration } from "./0006-users.js";
+import { privacyMigration } from "./0007-privacy.js";
 
 /**
  * Every migration, in code: no directory scan, so a bundled or compiled build migrates the same
@@ -16,6 +19,9 @@ export function migrationsFor(dialect: StoreDialect): Record<string, Migration> 
     "0002-delinquency": delinquencyMigration,
     "0003-drop-charged-through": dropChargedThroughMigration,
     "0004-overdue-handling": overdueHandlingMigration(dialect),
+    "0005-checkpoints": checkpointsMigration,
+    "0006-users": usersMigration(dialect),
+    "0007-privacy": privacyMigration(dialect),
   };
 }
 

@@ -1,0 +1,38 @@
+import { readBorrower } from "../borrower/borrower-input.js";
+import type { Problem } from "../result.js";
+import { isRawObject } from "../validation/reader.js";
+import { type CorrectableField, correctableFields } from "./requests.js";
+
+/** A correction request's new values: at least one of name, phone, e-mail. Personal data. */
+export type CorrectionInput = Partial<Record<CorrectableField, string>>;
+
+/**
+ * Reads a correction with the borrower's own rules for each field (a name of 1–100 characters,
+ * an E.164 phone, an e-mail); messages name the field, never the value.
+ */
+export function readCorrection(raw: unknown, problems: Problem[]): CorrectionInput | undefined {
+  if (!isRawObject(raw)) {
+    problems.push({ code: "field.type", field: "", message: "a correction is an object" });
+    return undefined;
+  }
+  const keys = Object.keys(raw);
+  const allowed: readonly string[] = correctableFields;
+  for (const key of keys.filter((k) => !allowed.includes(k)))
+    problems.push({ code: "field.unknown", field: key, message: `${key} cannot be corrected` });
+  if (keys.length === 0)
+    problems.push({
+      code: "field.required",
+      field: "",
+      message: "name at least one of name, phone, email",
+    });
+  if (problems.length > 0) return undefined;
+  // The borrower's reader checks each field; the id and zone are placeholders it also needs.
+  const read = readBorrower({ ...raw, id: "correction", timezone: "UTC" }, "", problems);
+  if (!read || problems.length > 0) return undefined;
+  const out: CorrectionInput = {};
+  for (const field of correctableFields) {
+    const value = read[field];
+    if (field in raw && value !== undefined) out[field] = value;
+  }
+  return out;
+}

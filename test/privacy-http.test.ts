@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type HttpHarness, openHttpHarness } from "./support/http.js";
+
+const phone = "+8613812340000";
+const reason = "回访核实 case-9";
+
+describe("privacy routes", () => {
+  let h: HttpHarness;
+  beforeAll(async () => {
+    h = await openHttpHarness("sqlite");
+    const created = await h.call({
+      method: "POST",
+      url: "/api/v1/borrowers",
+      payload: { id: "b1", timezone: "Asia/Shanghai", name: "陈七", phone, emergencyContacts: [] },
+    });
+    expect(created.statusCode).toBe(201);
+  });
+  afterAll(() => h?.close());
+
+  it("reveals with a reason (never cached, never logged) and refuses without one by name", async () => {
+    const refused = await h.call({
+      method: "POST",
+      url: "/api/v1/borrowers/b1/reveal",
+      payload: { field: "phone" },
+    });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().errors).toEqual([expect.objectContaining({ field: "reason" })]);
+    const shown = await h.call({
+      method: "POST",
+      url: "/api/v1/borrowers/b1/reveal",
+      payload: { field: "phone", reason },
+    });
+    expect(shown.statusCode).toBe(200);
+    expect(shown.headers["cache-control"]).toBe("no-store");
+    expect(shown.json()).toEqual({ borrower: "b1", field: "phone", value: phone });
+    const log = h.logLines.join("\n");
+    expect(log.includes(phone) || log.includes(reason)).toBe(false);
+    const unauthorized = await h.call({
+      method: "POST",
+      url: "/api/v1/borrowers/b1/reveal",
+      headers: { authorization: "Bearer nope" },
+      payload: { field: "phone", reason },
+    });
+    expect(unauthorized.statusCode).toBe(401);
+  });
+
+  it("serves export, processing rules, correction and deletion requests by borrower id", async () => {
+    const bundle = await h.call({ method: "GET", url: "/api/v1/borrowers/b1/export" });
+    expect(bundle.statusCode).toBe(200);
+    expect(bundle.json()).toMatchObject({ format: "fenqi-export/1", borrower: { phone } });
+    const rules = await h.call({ method: "GET", url: "/api/v1/borrowers/b1/processing-rules" });
+    expect(rules.json()).toMatchObject({ borrower: "b1", restricted: false });
+    const correction = await h.call({
+      method: "POST",
+      url: "/api/v1/borrowers/b1/correction-requests",
+      payload: { email: "chen.qi@example.com" },
+    });
+    expect(correction.statusCode).toBe(201);
+    const applied = await h.call({
+      method: "POST",
+      url: `/api/v1/privacy-requests/${correction.json().id}/answer`,
+      payload: { decision: "apply" },
+    });
+    expect(applied.json()).toMatchObject({ status: "done", fields: ["email"] });
+    const deletion = await h.call({
+      method: "POST",
+      url: "/api/v1/borrowers/b1/deletion-requests",
+    });
+    expect(deletion.statusCode).toBe(201);
+    expect(deletion.json()).toMatchObject({ kind: "deletion", status: "erased" });
+    const view = await h.call({ method: "GET", url: "/api/v1/borrowers/b1" });
+    expect(view.json()).toMatchObject({ name: "[erased]", phone: "[erased]" });
+    const listed = await h.call({ method: "GET", url: "/api/v1/borrowers/b1/privacy-requests" });
+    expect(listed.json().map((r: { kind: string }) => r.kind)).toEqual([
+      "access",
+      "correction",
+      "deletion",
+    ]);
+  });
+});
