@@ -11,7 +11,12 @@ import { createHash } from "node:crypto";
 import { nodeHash } from "../src/domain/audit/merkle.js";
 import { canonicalJson, canonicalJsonUtf8 } from "../src/domain/crypto/canonical-json.js";
 import { sha256Bytes, sha256Hex, utf8Bytes } from "../src/domain/crypto/sha256.js";
-import type { Channel, DecisionInput, HistoryEntry } from "../src/domain/policy/attempt.js";
+import {
+  type Channel,
+  type DecisionInput,
+  type HistoryEntry,
+  noPreferences,
+} from "../src/domain/policy/attempt.js";
 import { decisionInputHash } from "../src/domain/policy/judge.js";
 import { CN1Policy } from "../src/domain/policy/packs.js";
 
@@ -63,18 +68,7 @@ export function decisionInputFixture(): DecisionInput {
     },
     history,
     consents: [],
-    preferences: {
-      channels: [],
-      agreedWindow: undefined,
-      inconvenient: [],
-      ceasedAt: undefined,
-      attorney: false,
-      promiseUntil: undefined,
-      holds: [],
-      contactsRefused: [],
-      lastSignOfLife: undefined,
-      validation: { noticeAt: undefined, disputedAt: undefined, verifiedAt: undefined },
-    },
+    preferences: noPreferences,
     asOf: judgedAt,
   };
 }
