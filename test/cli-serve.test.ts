@@ -57,7 +57,7 @@ describe("fenqi serve with no configuration", () => {
       // Two loans dated from today give the default strategy something to send today.
       expect(orders.filter((o) => o.startsWith("demo-live-"))).toHaveLength(2);
       expect(output).toMatch(
-        /overdue handling: strategy cn-default@1; channels email, sms, in_app, letter, phone/,
+        /overdue handling: strategy each pack's default ladder; channels email, sms, in_app, letter, phone/,
       );
       expect((await fetch(`${base}/docs/json`)).status).toBe(200);
     } finally {

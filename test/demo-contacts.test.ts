@@ -54,7 +54,7 @@ describe("fenqi serve's overdue handling on the demo store", () => {
     };
     const lines: string[] = [];
     const runner = startContactRunner(ctx, {
-      strategy: cnDefaultLadder,
+      strategy: () => cnDefaultLadder,
       dispatch,
       timeZone: "Asia/Shanghai",
       pollMs: 3_600_000,

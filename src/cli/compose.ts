@@ -135,7 +135,8 @@ export function contactRunnerOptions(
 ): ContactRunnerOptions {
   const seconds = Number(env.FENQI_CONTACT_POLL_SECONDS);
   return {
-    strategy: env.FENQI_STRATEGY === "off" ? undefined : defaultLadderFor(CN1.id),
+    strategy:
+      env.FENQI_STRATEGY === "off" ? undefined : (product) => defaultLadderFor(product.pack.id),
     dispatch,
     timeZone: CN1.timeZone,
     pollMs:

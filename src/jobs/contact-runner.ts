@@ -1,17 +1,17 @@
 import { type Dispatch, dispatchDue } from "../app/contacts/dispatch.js";
-import { planContacts } from "../app/contacts/plan-contacts.js";
+import { planContacts, type StrategyFor } from "../app/contacts/plan-contacts.js";
 import { runDuePlans } from "../app/contacts/run-plans.js";
 import type { AppContext } from "../app/context.js";
 import type { CivilDate } from "../domain/calendar/civil-date.js";
 import { civilDateAt } from "../domain/calendar/instant.js";
-import type { Ladder } from "../domain/strategy/ladder.js";
 import type { ContactQueue } from "../ports/contact-queue.js";
 
 /** How often the runner looks for contacts due and messages to send, unless told otherwise. */
 export const contactPollMsDefault = 30_000;
 
 export interface ContactRunnerOptions {
-  readonly strategy: Ladder | undefined;
+  /** The ladder per product (the pack's default in `fenqi serve`), or undefined: no automatic contacts. */
+  readonly strategy: StrategyFor | undefined;
   readonly dispatch: Dispatch;
   /** The lender's zone: which business date it is, for planning the strategy's steps. */
   readonly timeZone: string;

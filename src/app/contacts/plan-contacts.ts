@@ -13,6 +13,12 @@ import { isUnpaid } from "./message-values.js";
 /** Loans read per planning transaction (STYLE 10). */
 export const planBatchLoans = 500;
 
+/**
+ * Which ladder treats a loan of this product, or none: the pack's default ladder in `fenqi serve`
+ * (CN and US loans each get their own), the scenario's ladder in a simulation.
+ */
+export type StrategyFor = (product: Product) => Ladder | undefined;
+
 /** The key that makes planning idempotent: one step per loan, date, channel and template. */
 export function planKey(loanId: string, date: CivilDate, attempt: ProposedAttempt): string {
   return `${loanId}:${date}:${attempt.channel}:${attempt.template}`;
@@ -50,14 +56,14 @@ export function stepsFor(
 export async function planContacts(
   ctx: AppContext,
   date: CivilDate,
-  ladder: Ladder,
+  strategyFor: StrategyFor,
 ): Promise<number> {
   let made = 0;
   for (const status of ["open", "charged_off"] as const) {
     for (let after: string | undefined; ; ) {
       const batch = await ctx.store.transaction(async (tx) => {
         const loans = await tx.loans.list({ status }, { after, limit: planBatchLoans });
-        made += await tx.contactPlans.insertMany(await plansFor(ctx, tx, loans, ladder, date));
+        made += await tx.contactPlans.insertMany(await plansFor(ctx, tx, loans, strategyFor, date));
         return loans;
       });
       if (batch.length < planBatchLoans) break;
@@ -71,7 +77,7 @@ async function plansFor(
   ctx: AppContext,
   tx: StoreTx,
   loans: readonly LoanState[],
-  ladder: Ladder,
+  strategyFor: StrategyFor,
   date: CivilDate,
 ): Promise<ContactPlanRecord[]> {
   const products = new Map<string, Product | undefined>();
@@ -84,7 +90,8 @@ async function plansFor(
       zones.set(loan.borrowerId, (await tx.borrowers.get(loan.borrowerId))?.timeZone);
     const product = products.get(loan.productId);
     const zone = zones.get(loan.borrowerId);
-    if (!product || !zone) continue;
+    const ladder = product && strategyFor(product);
+    if (!product || !zone || !ladder) continue;
     for (const step of stepsFor(ladder, loan, product, zone, date)) {
       plans.push({
         id: ctx.ids.next("plan"),

@@ -1,11 +1,10 @@
 import type { Instant } from "../../domain/calendar/instant.js";
-import type { Ladder } from "../../domain/strategy/ladder.js";
 import type { ContactPlanRecord } from "../../ports/contact-store.js";
 import type { StoreTx } from "../../ports/store.js";
 import type { AppContext } from "../context.js";
 import { loadProduct } from "../products.js";
 import { decideAndRecord } from "./decide.js";
-import { stepsFor } from "./plan-contacts.js";
+import { type StrategyFor, stepsFor } from "./plan-contacts.js";
 
 /** Plans judged per call: a bounded pass, called again by the scheduler (STYLE 13). */
 export const plansPerRunMax = 500;
@@ -31,7 +30,7 @@ export interface PlanRun {
  */
 export async function runDuePlans(
   ctx: AppContext,
-  ladder: Ladder | undefined,
+  strategyFor: StrategyFor | undefined,
   limit = plansPerRunMax,
 ): Promise<PlanRun> {
   const now = ctx.clock.now();
@@ -42,7 +41,7 @@ export async function runDuePlans(
   let dropped = 0;
   const attempts: string[] = [];
   for (const plan of plans) {
-    const outcome = await ctx.store.transaction((tx) => judgePlan(ctx, tx, plan, ladder, now));
+    const outcome = await ctx.store.transaction((tx) => judgePlan(ctx, tx, plan, strategyFor, now));
     if (outcome === undefined) dropped++;
     else {
       judged++;
@@ -56,7 +55,7 @@ async function judgePlan(
   ctx: AppContext,
   tx: StoreTx,
   plan: ContactPlanRecord,
-  ladder: Ladder | undefined,
+  strategyFor: StrategyFor | undefined,
   now: Instant,
 ): Promise<string | undefined> {
   const loan = await tx.loans.get(plan.loanId);
@@ -64,6 +63,7 @@ async function judgePlan(
   const borrower = loan && (await tx.borrowers.get(loan.borrowerId));
   // Still wanted: the ladder, run again for the step's date on the loan as it is now, still
   // proposes it (an installment paid in the meantime, a settled loan: the step is dropped).
+  const ladder = product && strategyFor?.(product);
   const relevant =
     now - plan.dueAt <= planStaleAfterMs &&
     loan &&

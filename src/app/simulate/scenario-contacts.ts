@@ -4,7 +4,7 @@ import type { ChoiceEvent, LoanActionEvent } from "../../domain/scenario/events.
 import type { Scenario } from "../../domain/scenario/scenario.js";
 import { proposeContact, recordOutcome } from "../contacts/agent-contact.js";
 import { recordConsent, recordPreference, recordPromise } from "../contacts/choices.js";
-import { planContacts } from "../contacts/plan-contacts.js";
+import { planContacts, type StrategyFor } from "../contacts/plan-contacts.js";
 import { runDuePlans } from "../contacts/run-plans.js";
 import type { AppContext } from "../context.js";
 import { type AppResult, appFail } from "../errors.js";
@@ -45,8 +45,15 @@ export class ScenarioContacts {
     private readonly loanIds: ReadonlyMap<string, string>,
   ) {}
 
+  /** A scenario has one jurisdiction, so its one ladder treats every loan. */
+  private strategyFor(): StrategyFor | undefined {
+    const ladder = this.scenario.strategy;
+    return ladder ? () => ladder : undefined;
+  }
+
   async plan(date: CivilDate): Promise<void> {
-    if (this.scenario.strategy) await planContacts(this.ctx, date, this.scenario.strategy);
+    const strategy = this.strategyFor();
+    if (strategy) await planContacts(this.ctx, date, strategy);
   }
 
   /** Judges every planned contact due at or before `through`, each at its own instant. */
@@ -56,7 +63,7 @@ export class ScenarioContacts {
       if (next === undefined || next > through) return;
       if (++this.planRuns > planRunsMax) throw new Error("the strategy keeps planning contacts");
       this.clock.set(Math.max(next, this.clock.now()));
-      await runDuePlans(this.ctx, this.scenario.strategy);
+      await runDuePlans(this.ctx, this.strategyFor());
     }
   }
 

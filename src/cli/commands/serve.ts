@@ -3,7 +3,6 @@ import { loadKeyMaterial } from "../../adapters/crypto/key-file.js";
 import type { Dispatch } from "../../app/contacts/dispatch.js";
 import type { AppContext } from "../../app/context.js";
 import { CN1 } from "../../domain/jurisdiction/packs.js";
-import { ladderRef } from "../../domain/strategy/ladder.js";
 import { buildServer } from "../../http/server.js";
 import {
   type CheckpointSchedulerHandle,
@@ -165,7 +164,7 @@ function startContacts(
   );
   const channels = [...dispatch.senders.keys(), "in_app", "letter", "phone"].join(", ");
   io.out(
-    `overdue handling: strategy ${options.strategy ? ladderRef(options.strategy) : "off"}; channels ${channels}\n`,
+    `overdue handling: strategy ${options.strategy ? "each pack's default ladder" : "off"}; channels ${channels}\n`,
   );
   return startContactRunner(ctx, options);
 }
