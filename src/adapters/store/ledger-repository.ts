@@ -75,7 +75,7 @@ export class SqlLedgerRepository implements LedgerRepository {
     const override = sql.raw(this.dialect === "postgres" ? "overriding system value" : "");
     for (const chunk of parameterChunks(journalRows)) {
       await sql`insert into journal_entries ${columnList(journalColumnTypes)} ${override}
-        ${typedValues(journalColumnTypes, chunk)}`.execute(this.db);
+        ${typedValues(journalColumnTypes, chunk, this.dialect)}`.execute(this.db);
     }
     const postingRows = entries.flatMap(({ entry }, k) =>
       entry.postings.map((p, seq) => ({

@@ -150,6 +150,7 @@ export class SqlLoanRepository implements LoanRepository {
     for (const chunk of parameterChunks(rows)) {
       updated += await updateFromValues(
         this.db,
+        this.dialect,
         "loans",
         loanColumnTypes,
         chunk,
