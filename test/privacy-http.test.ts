@@ -18,14 +18,22 @@ describe("privacy routes", () => {
   afterAll(() => h?.close());
 
   it("reveals with a reason (never cached, never logged) and refuses without one by name", async () => {
-    const refused = await h.call({
+    const agent = await h.as("agent");
+    // The checkout's service key never reveals personal data.
+    const checkout = await h.call({
+      method: "POST",
+      url: "/api/v1/borrowers/b1/reveal",
+      payload: { field: "phone", reason },
+    });
+    expect(checkout.statusCode).toBe(403);
+    const refused = await agent.call({
       method: "POST",
       url: "/api/v1/borrowers/b1/reveal",
       payload: { field: "phone" },
     });
     expect(refused.statusCode).toBe(422);
     expect(refused.json().errors).toEqual([expect.objectContaining({ field: "reason" })]);
-    const shown = await h.call({
+    const shown = await agent.call({
       method: "POST",
       url: "/api/v1/borrowers/b1/reveal",
       payload: { field: "phone", reason },
@@ -42,6 +50,18 @@ describe("privacy routes", () => {
       payload: { field: "phone", reason },
     });
     expect(unauthorized.statusCode).toBe(401);
+  });
+
+  it("serves the logged-in borrower's export and processing rules at /me, and no one else's", async () => {
+    const me = await h.as("borrower", "b1");
+    const bundle = await me.call({ method: "GET", url: "/api/v1/me/export" });
+    expect(bundle.statusCode).toBe(200);
+    expect(bundle.json()).toMatchObject({ format: "fenqi-export/1", borrower: { phone } });
+    const rules = await me.call({ method: "GET", url: "/api/v1/me/processing-rules" });
+    expect(rules.json()).toMatchObject({ borrower: "b1" });
+    const staff = await h.as("compliance");
+    expect((await staff.call({ method: "GET", url: "/api/v1/me/export" })).statusCode).toBe(403);
+    expect((await h.call({ method: "GET", url: "/api/v1/me/export" })).statusCode).toBe(403);
   });
 
   it("serves export, processing rules, correction and deletion requests by borrower id", async () => {
@@ -71,7 +91,9 @@ describe("privacy routes", () => {
     const view = await h.call({ method: "GET", url: "/api/v1/borrowers/b1" });
     expect(view.json()).toMatchObject({ name: "[erased]", phone: "[erased]" });
     const listed = await h.call({ method: "GET", url: "/api/v1/borrowers/b1/privacy-requests" });
+    // The /me export of the test before is an access request too.
     expect(listed.json().map((r: { kind: string }) => r.kind)).toEqual([
+      "access",
       "access",
       "correction",
       "deletion",

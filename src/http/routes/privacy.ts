@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import type { FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import type { AppContext } from "../../app/context.js";
 import { exportBorrower } from "../../app/privacy/export.js";
@@ -10,7 +11,7 @@ import {
   requestDeletion,
 } from "../../app/privacy/requests.js";
 import { revealBorrower } from "../../app/privacy/reveal.js";
-import { access, actorOf, ownerIsIdParam } from "../auth.js";
+import { access, actorOf, ownerIsIdParam, ownerIsSelf, sessionOf } from "../auth.js";
 import { unwrap } from "../problems.js";
 import { Id, IdParams, InstantText, List, problemResponses } from "../schemas.js";
 
@@ -26,7 +27,10 @@ const rightsHolders = access({
   roles: ["borrower", "compliance"],
   owner: ownerIsIdParam,
 });
-const revealers = access({ serviceKey: true, roles: ["agent", "supervisor", "compliance"] });
+// The checkout's service key never reveals: plain personal data goes to named staff only.
+const revealers = access({ roles: ["agent", "supervisor", "compliance"] });
+/** The logged-in borrower's own rights, without an id in the URL. */
+const theBorrower = access({ roles: ["borrower"], owner: ownerIsSelf });
 const answerers = access({ serviceKey: true, roles: ["compliance"] });
 
 const RequestView = Type.Object({
@@ -46,8 +50,9 @@ const RequestView = Type.Object({
  * rights — export, processing rules, correction and deletion requests.
  *
  * Access: see `rightsHolders`, `revealers` and `answerers` above; a borrower user reaches only
- * their own `:id` (the edge checks it, src/http/auth.ts), so no `/me/...` copies are needed. The
- * service key still reaches every route, as before logins. Answers that carry plain personal data are sent `Cache-Control: no-store`, and the
+ * their own `:id` (the edge checks it, src/http/auth.ts), and `/me/export` and
+ * `/me/processing-rules` serve the logged-in borrower without an id. The service key reaches the
+ * rights routes (the checkout acting for a borrower) but never reveal. Answers that carry plain personal data are sent `Cache-Control: no-store`, and the
  * server's log redaction keeps bodies out of the logs.
  */
 export const privacyRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
@@ -91,6 +96,41 @@ export const privacyRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
       );
       return reply.header("cache-control", "no-store").send(revealed);
     },
+  );
+
+  app.get(
+    "/me/export",
+    {
+      config: { access: theBorrower },
+      schema: {
+        tags,
+        summary: "Everything held about me, with audit proofs (PIPL Art. 45)",
+        response: {
+          200: Type.Object({}, { additionalProperties: true }),
+          ...problemResponses(401, 403, 404),
+        },
+      },
+    },
+    async (request, reply) => {
+      const bundle = unwrap(await exportBorrower(ctx, myBorrowerId(request)));
+      return reply.header("cache-control", "no-store").send(bundle);
+    },
+  );
+
+  app.get(
+    "/me/processing-rules",
+    {
+      config: { access: theBorrower },
+      schema: {
+        tags,
+        summary: "What is processed about me, why and until when (PIPL Art. 48)",
+        response: {
+          200: Type.Object({}, { additionalProperties: true }),
+          ...problemResponses(401, 403, 404),
+        },
+      },
+    },
+    async (request) => unwrap(await processingRules(ctx, myBorrowerId(request))),
   );
 
   app.get(
@@ -208,3 +248,10 @@ export const privacyRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
         .send(unwrap(await requestDeletion(ctx, request.params.id, { actor: actorOf(request) }))),
   );
 };
+
+/** The logged-in borrower's id: the `theBorrower` access admits only a borrower user who has one. */
+function myBorrowerId(request: FastifyRequest): string {
+  const id = sessionOf(request).user.borrowerId;
+  if (!id) throw new Error("a borrower route ran for a user without a borrower");
+  return id;
+}
