@@ -309,8 +309,24 @@ describe.each(storeKinds)("privacy rights on %s", (kind: StoreKind) => {
     // The scan finds what it looks for: before erasure, the lookup hashes are there.
     const held = await allText(store);
     for (const hash of hashes) expect(held.some((r) => r.value === hash)).toBe(true);
+    const login = { id: "usr-b2" };
+    await store.transaction((tx) =>
+      tx.users.insert({
+        id: login.id,
+        usernameHash: ctx.keyring.lookupHash("username", "b2.login"),
+        role: "borrower",
+        borrowerId: "b2",
+        passwordHash: "scrypt$unused",
+        createdAt: 0,
+        disabledAt: undefined,
+      }),
+    );
     const answer = must(await requestDeletion(ctx, "b2", { actor: "b2" }));
     expect(answer).toMatchObject({ kind: "deletion", status: "erased", eraseOn: null });
+    // Their login is closed and no longer findable by the username's keyed hash.
+    const user = await store.transaction((tx) => tx.users.get(login.id));
+    expect(user?.disabledAt).toBeDefined();
+    expect(user?.usernameHash).toBe(`erased:${login.id}`);
 
     const rows = await allText(store);
     expect(rows.length).toBeGreaterThan(50);

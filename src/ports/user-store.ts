@@ -24,6 +24,12 @@ export interface UserRepository {
   insert(user: UserRecord): Promise<boolean>;
   get(id: string): Promise<UserRecord | undefined>;
   findByUsernameHash(hash: string): Promise<UserRecord | undefined>;
+  /**
+   * An erased borrower's logins: disabled, and the username's keyed hash replaced by a value
+   * derived from the user id alone, so nothing links the account to the person any more.
+   * Returns how many users were closed.
+   */
+  closeForBorrower(borrowerId: string, at: Instant): Promise<number>;
 }
 
 export interface SessionRecord {

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { Role } from "../../domain/users/roles.js";
 import type {
   LoginThrottleRepository,
@@ -44,6 +45,18 @@ export class SqlUserRepository implements UserRepository {
       .where("id", "=", id)
       .executeTakeFirst();
     return row && userOf(row);
+  }
+
+  async closeForBorrower(borrowerId: string, at: number): Promise<number> {
+    const result = await this.db
+      .updateTable("users")
+      .set({
+        disabled_at: int8OfNumber(at, "user.disabledAt"),
+        username_hash: sql<string>`'erased:' || ${sql.ref("id")}`,
+      })
+      .where("borrower_id", "=", borrowerId)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
   }
 
   async findByUsernameHash(hash: string): Promise<UserRecord | undefined> {

@@ -32,10 +32,12 @@ export async function eraseInTx(
   const at = ctx.clock.now();
   const withdrawn = await tx.privacy.withdrawQueued(borrower.id, "borrower erased");
   await tx.borrowers.erase(borrower.id, erasedKeyTombstone);
+  const loginsClosed = await tx.users.closeForBorrower(borrower.id, at);
   await audit(tx, at, "borrower.erased", borrower.id, {
     request: requestId,
     messagesWithdrawn: withdrawn.messages,
     plansDropped: withdrawn.plans,
+    loginsClosed,
   });
 }
 
