@@ -59,7 +59,8 @@ Usage:
   fenqi --help             show this help
   fenqi --version          print the version
 
-Exit codes: 0 done, 1 internal failure, 2 bad input (the field is named on stderr).
+Exit codes: 0 done, 1 internal failure (or, for audit verify/verify-bundle/replay, a record that
+does not verify), 2 bad input (the field is named on stderr).
 `;
 
 type Command = (args: readonly string[], io: CommandIo) => Promise<number>;
