@@ -15,6 +15,7 @@ export type EdgeErrorCode =
   | "route_not_found"
   | "payload_too_large"
   | "unsupported_media_type"
+  | "rate_limited"
   | "internal";
 export type ProblemCode = AppErrorCode | EdgeErrorCode;
 
@@ -45,6 +46,7 @@ export const problemTable: Readonly<
   unsupported_media_type: { status: 415, title: "The request body must be application/json" },
   invalid_input: { status: 422, title: "The request's values are refused" },
   too_many_attempts: { status: 429, title: "Too many failed logins: try again later" },
+  rate_limited: { status: 429, title: "Too many requests from this address: slow down" },
   internal: { status: 500, title: "Internal error" },
 };
 
@@ -87,8 +89,19 @@ export function instanceOf(request: FastifyRequest): string {
   return request.url.split("?", 1)[0] ?? request.url;
 }
 
-/** Fastify's own error codes for a body it could not read, with the code they answer with. */
-const bodyErrors: Readonly<Record<string, { code: EdgeErrorCode; detail: string }>> = {
+/** The `code` of the error the rate limiter throws (src/http/hardening.ts), answered 429. */
+export const rateLimitedErrorCode = "FENQI_RATE_LIMITED";
+
+/**
+ * Errors raised at the edge before a route runs — Fastify's own codes for a body it could not
+ * read, and the rate limiter's — with the problem each is answered with.
+ */
+const edgeErrors: Readonly<Record<string, { code: EdgeErrorCode; detail: string }>> = {
+  [rateLimitedErrorCode]: {
+    code: "rate_limited",
+    detail: "too many requests from this address: retry after the Retry-After seconds",
+  },
+  FST_ERR_BAD_URL: { code: "invalid_request", detail: "the URL is not valid (a broken %-escape)" },
   FST_ERR_CTP_INVALID_JSON_BODY: { code: "invalid_request", detail: "the body is not valid JSON" },
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: "invalid_request", detail: "the JSON body is empty" },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
@@ -129,7 +142,7 @@ export function problemFor(error: unknown, request: FastifyRequest): ProblemBody
   }
   const code =
     typeof error === "object" && error !== null ? (error as { code?: unknown }).code : "";
-  const known = typeof code === "string" ? bodyErrors[code] : undefined;
+  const known = typeof code === "string" ? edgeErrors[code] : undefined;
   if (known) return problem(known.code, known.detail, instance);
   const status = (error as { statusCode?: unknown } | null)?.statusCode;
   if (typeof status === "number" && status >= 400 && status < 500) {
@@ -146,13 +159,42 @@ export function sendProblem(reply: FastifyReply, body: ProblemBody): FastifyRepl
 /**
  * Where an unexpected error was thrown, without what it said: the message of an error nobody
  * expected may quote SQL or a value (a phone number in a constraint message), and logs never
- * hold personal data (DESIGN.md "Privacy"). The type, the code and the stack frames locate it.
+ * hold personal data (DESIGN.md "Privacy"). The name, the code and the stack frames locate it.
+ * The frames are read only below the stack's header (`Name: message`, as many lines as the
+ * message has), so a message that spans lines cannot slip a line into them; a stack whose header
+ * is not its message (rewritten after the throw) gives no frames at all. Driver fields
+ * (`detail`, `where`, a PostgreSQL error's `query` ...) are never read. It is also the logger's
+ * `err` serializer, so an error Fastify logs itself is shown the same way.
  */
-function loggableError(error: unknown): Record<string, unknown> {
+export function loggableError(error: unknown): Record<string, unknown> {
   if (!(error instanceof Error)) return { type: typeof error };
   const code = (error as { code?: unknown }).code;
-  const frames = (error.stack ?? "").split("\n").filter((line) => /^\s+at /.test(line));
-  return { type: error.name, ...(typeof code === "string" ? { code } : {}), frames };
+  const safeCode = typeof code === "string" && /^[\w.-]{1,64}$/.test(code) ? { code } : {};
+  const type = /^[\w$.-]{1,64}$/.test(String(error.name)) ? error.name : "Error";
+  return { type, ...safeCode, frames: framesOf(error) };
+}
+
+function framesOf(error: Error): string[] {
+  const lines = (typeof error.stack === "string" ? error.stack : "").split("\n");
+  const headerLines = error.message.split("\n").length;
+  if (!lines.slice(0, headerLines).join("\n").endsWith(error.message)) return [];
+  return lines.slice(headerLines).filter((line) => /^\s+at /.test(line));
+}
+
+/**
+ * Fastify's `frameworkErrors`: a URL the router cannot decode (`%ZZ`) never reaches a route or
+ * the error handler, and would otherwise be answered in Fastify's own JSON. It runs before any
+ * hook, so the answer has no security headers beyond the problem's own; it is logged at info by
+ * type, like any refusal.
+ */
+export function frameworkErrorHandler(
+  error: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
+  const body = problemFor(error, request);
+  request.log.info({ problem: body.type, status: body.status }, "request refused");
+  return sendProblem(reply, body);
 }
 
 /**

@@ -12,7 +12,13 @@ import {
   sessionCookieName,
   sessionScheme,
 } from "./auth.js";
-import { installProblemHandlers, instanceOf } from "./problems.js";
+import { installHardening, rateLimitPerMinuteOf } from "./hardening.js";
+import {
+  frameworkErrorHandler,
+  installProblemHandlers,
+  instanceOf,
+  loggableError,
+} from "./problems.js";
 import { auditRoutes } from "./routes/audit.js";
 import { borrowerRoutes } from "./routes/borrowers.js";
 import { contactRoutes } from "./routes/contacts.js";
@@ -35,21 +41,55 @@ export interface ServerOptions {
    * environment's FENQI_INSECURE_COOKIES=1, else secure.
    */
   readonly insecureCookies?: boolean;
+  /**
+   * Requests per minute one client address may make (src/http/hardening.ts). Default: the
+   * environment's FENQI_RATE_LIMIT_PER_MINUTE, else `rateLimitPerMinuteDefault`.
+   */
+  readonly rateLimitPerMinute?: number;
 }
+
+/** Keys whose values are personal data or secrets, redacted wherever they appear in a log line. */
+const sensitiveKeys = [
+  "password",
+  "phone",
+  "email",
+  "name",
+  "username",
+  "authorization",
+  "cookie",
+  "set-cookie",
+  "x-csrf-token",
+  "csrfToken",
+  "sessionId",
+  "secret",
+  "value",
+  "reason",
+];
+/** How deep below the top of a log line `sensitiveKeys` are looked for. */
+const redactDepthMax = 5;
 
 /**
  * Log redaction (DESIGN.md "Privacy": logs never contain personal data). Fastify logs no headers
- * and no bodies by default; these paths keep it so if someone adds a serializer or logs a request.
+ * and no bodies (the `req` serializer below keeps only the method and the path), and an error
+ * only by name (`loggableError`); these paths keep it so if someone logs a request, a body or a
+ * borrower: bodies and payloads whole, and any `sensitiveKeys` key down to `redactDepthMax`
+ * levels (`phone`, `*.phone`, `*.*.phone` ...: an emergency contact's phone sits at
+ * `borrower.emergencyContacts[0].phone`).
  */
 const redactPaths = [
-  "req.headers.authorization",
-  "req.headers.cookie",
-  'req.headers["x-csrf-token"]',
   'req.headers["idempotency-key"]',
   "req.body",
   "res.body",
   "body",
   "*.body",
+  "payload",
+  "*.payload",
+  ...sensitiveKeys.flatMap((key) =>
+    Array.from(
+      { length: redactDepthMax + 1 },
+      (_, depth) => `${Array<string>(depth).fill("*").join(".")}[${JSON.stringify(key)}]`,
+    ),
+  ),
 ];
 
 /**
@@ -70,7 +110,7 @@ function loggerOptions(logger: ServerOptions["logger"]): false | object {
   return {
     ...base,
     redact: { paths: redactPaths, censor: "[redacted]" },
-    serializers: { req: requestSummary },
+    serializers: { req: requestSummary, err: loggableError },
   };
 }
 
@@ -89,9 +129,17 @@ export async function buildServer(
   ctx: AppContext,
   options: ServerOptions = {},
 ): Promise<FastifyInstance> {
-  const app = Fastify({ logger: loggerOptions(options.logger), bodyLimit: bodyLimitBytes })
+  const app = Fastify({
+    logger: loggerOptions(options.logger),
+    bodyLimit: bodyLimitBytes,
+    frameworkErrors: frameworkErrorHandler,
+  })
     .setValidatorCompiler(TypeBoxValidatorCompiler)
     .withTypeProvider<TypeBoxTypeProvider>();
+  // First, so headers and the rate limit apply before authentication reads the store.
+  await installHardening(app, {
+    rateLimitPerMinute: rateLimitPerMinuteOf(options.rateLimitPerMinute, process.env),
+  });
   // JSON only: Fastify would otherwise read text/plain bodies as strings.
   app.removeContentTypeParser("text/plain");
   installProblemHandlers(app);

@@ -9,10 +9,14 @@ import { createUser } from "../../src/app/users/users.js";
 import { newApiSecret, openApp } from "../../src/cli/compose.js";
 import type { Role } from "../../src/domain/users/roles.js";
 import { buildServer } from "../../src/http/server.js";
+import { expectNoPersonalValues, watchPersonalValues } from "./log-scan.js";
 import { type StoreKind, testDatabase } from "./stores.js";
 
 /** A clock fixed at 2026-03-01T04:00:00Z (noon in Shanghai), so business dates are known. */
 export const testNow = Date.UTC(2026, 2, 1, 4);
+
+/** The rate limit of test servers: high enough never to be reached by a suite. */
+export const testRateLimitPerMinute = 1_000_000;
 
 /** The service API built in-process on a fresh store, with one API key and its log captured. */
 export interface HttpHarness {
@@ -22,6 +26,12 @@ export interface HttpHarness {
   readonly auth: { readonly authorization: string };
   /** Every log line the server wrote. */
   readonly logLines: string[];
+  /**
+   * The personal values and secrets the server was sent or handed out (names, phones, e-mails,
+   * passwords, session cookies, CSRF tokens, the API key): none may be in `logLines`, which
+   * `close()` checks (test/support/log-scan.ts).
+   */
+  readonly personalValues: ReadonlySet<string>;
   /** Injects a request with the valid key (unless `headers.authorization` says otherwise). */
   call(options: InjectOptions): Promise<LightMyRequestResponse>;
   /** A logged-in user of `role` (created on first use, one per role and borrower). */
@@ -84,7 +94,17 @@ export async function logIn(app: FastifyInstance, username: string): Promise<Use
  */
 export async function openHttpHarness(
   kind: StoreKind,
-  options: { readonly now?: () => number } = {},
+  options: {
+    readonly now?: () => number;
+    /** The server's log level (default debug). */
+    readonly logLevel?: string;
+    /**
+     * Whether `close()` checks the log for the personal values sent (default true). Off only
+     * where requests carry random strings under personal keys (the fuzz test), which would be
+     * noise, not personal data.
+     */
+    readonly scanLog?: boolean;
+  } = {},
 ): Promise<HttpHarness> {
   const dir = mkdtempSync(join(tmpdir(), "fenqi-http-"));
   const database = testDatabase(kind);
@@ -100,15 +120,22 @@ export async function openHttpHarness(
   const key = await createApiKey(ctx, "checkout", newApiSecret());
   if (!key.ok) throw new Error(key.error.message);
   const logLines: string[] = [];
-  const logger = { level: "debug", stream: { write: (line: string) => logLines.push(line) } };
-  const app = await buildServer(ctx, { logger });
+  const logger = {
+    level: options.logLevel ?? "debug",
+    stream: { write: (line: string) => logLines.push(line) },
+  };
+  // Tests send hundreds of requests a second from one address: the limit has its own test.
+  const app = await buildServer(ctx, { logger, rateLimitPerMinute: testRateLimitPerMinute });
   const auth = { authorization: `Bearer ${key.value.secret}` };
+  const personalValues = watchPersonalValues(app);
+  personalValues.add(key.value.secret);
   const sessions = new Map<string, Promise<UserSession>>();
   return {
     app,
     ctx,
     auth,
     logLines,
+    personalValues,
     call: (options) => app.inject({ ...options, headers: { ...auth, ...(options.headers ?? {}) } }),
     as(role, borrowerId) {
       const username = borrowerId === undefined ? `${role}.test` : `${role}.${borrowerId}`;
@@ -124,6 +151,8 @@ export async function openHttpHarness(
       await ctx.store.close();
       await database.drop();
       rmSync(dir, { recursive: true, force: true });
+      // Last, so a leak fails the suite without leaving its database behind.
+      if (options.scanLog !== false) expectNoPersonalValues(logLines, personalValues);
     },
   };
 }
