@@ -11,7 +11,7 @@ import { audit } from "../audit.js";
 import { isErased } from "../borrowers.js";
 import { canonicalText } from "../canonical.js";
 import type { AppContext } from "../context.js";
-import { decisionInput } from "./facts.js";
+import { decisionInput, numberIdOf } from "./facts.js";
 import { loadDecisionFacts } from "./load-facts.js";
 import { messageValuesOf } from "./message-values.js";
 
@@ -101,14 +101,7 @@ function attemptRecord(
     house: decision.house,
     inputHash: decision.inputHash,
     inputs,
-    numberId:
-      attempt.channel === "phone"
-        ? attempt.recipient.kind === "borrower"
-          ? "borrower:phone"
-          : attempt.recipient.kind === "contact"
-            ? `contact:${attempt.recipient.contactId}:phone`
-            : undefined
-        : undefined,
+    numberId: attempt.channel === "phone" ? numberIdOf(attempt.recipient) : undefined,
     result: undefined,
     resultAt: undefined,
     planId,

@@ -8,8 +8,7 @@ import type {
   SendResult,
 } from "../../ports/channel.js";
 import type { OutboxRecord } from "../../ports/contact-store.js";
-import type { BorrowerRecord } from "../../ports/store.js";
-import { openBorrower, sealForBorrower } from "../borrowers.js";
+import { type OpenedBorrower, openBorrower, sealForBorrower } from "../borrowers.js";
 import type { AppContext } from "../context.js";
 import type { LoanMessageValues } from "./message-values.js";
 
@@ -96,11 +95,13 @@ async function sendOne(
     return { ok: false, retryable: false, reason: "expired before it could be sent" };
   const borrower = await ctx.store.transaction((tx) => tx.borrowers.get(message.borrowerId));
   if (!borrower) return { ok: false, retryable: false, reason: "borrower not found" };
+  // Opened once per message: the greeting and the address come from the same plain profile.
+  const opened = openBorrower(ctx, borrower);
   const rendered = dispatch.renderer.render(
     message.template,
     message.language as Language,
     message.channel,
-    valuesOf(ctx, dispatch.lender, borrower, message),
+    valuesOf(dispatch.lender, opened, message),
   );
   if (message.channel === "in_app" || message.channel === "letter") {
     const text = `${rendered.subject}\n\n${rendered.body}`;
@@ -124,7 +125,7 @@ async function sendOne(
   const sender = dispatch.senders.get(message.channel);
   if (!sender)
     return { ok: false, retryable: true, reason: `no ${message.channel} channel configured` };
-  const to = addressOf(ctx, borrower, message);
+  const to = addressOf(opened, message);
   if (!to) return { ok: false, retryable: false, reason: `no ${message.channel} address on file` };
   return sender.send({
     messageId: message.id,
@@ -137,12 +138,7 @@ async function sendOne(
 }
 
 /** The plain address, opened only here and handed straight to the channel. */
-function addressOf(
-  ctx: AppContext,
-  borrower: BorrowerRecord,
-  message: OutboxRecord,
-): string | undefined {
-  const opened = openBorrower(ctx, borrower);
+function addressOf(opened: OpenedBorrower, message: OutboxRecord): string | undefined {
   if (message.recipientKind === "contact")
     return message.channel === "sms" && message.contactId
       ? opened.contactPhones.get(message.contactId)
@@ -151,9 +147,8 @@ function addressOf(
 }
 
 function valuesOf(
-  ctx: AppContext,
   lender: LenderIdentity,
-  borrower: BorrowerRecord,
+  opened: OpenedBorrower,
   message: OutboxRecord,
 ): MessageValues {
   const base = {
@@ -165,7 +160,7 @@ function valuesOf(
   if (message.recipientKind !== "borrower") return base;
   const loan = JSON.parse(message.values) as Partial<LoanMessageValues>;
   // A borrower registered without a name is greeted as a customer.
-  const name = openBorrower(ctx, borrower).name ?? anonymousGreeting[message.language as Language];
+  const name = opened.name ?? anonymousGreeting[message.language as Language];
   return {
     ...base,
     borrowerName: name,

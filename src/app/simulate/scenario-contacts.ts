@@ -4,6 +4,7 @@ import type { ChoiceEvent, LoanActionEvent } from "../../domain/scenario/events.
 import type { Scenario } from "../../domain/scenario/scenario.js";
 import { proposeContact, recordOutcome } from "../contacts/agent-contact.js";
 import { recordConsent, recordPreference, recordPromise } from "../contacts/choices.js";
+import { historyEntriesMax, historySince } from "../contacts/facts.js";
 import { planContacts, type StrategyFor } from "../contacts/plan-contacts.js";
 import { runDuePlans } from "../contacts/run-plans.js";
 import type { AppContext } from "../context.js";
@@ -117,7 +118,11 @@ export class ScenarioContacts {
     return this.ctx.store.transaction(async (tx) => {
       const loan = await tx.loans.get(loanId);
       if (!loan) return undefined;
-      const history = await tx.contactAttempts.history(loan.borrowerId, 0, Number.MAX_SAFE_INTEGER);
+      const history = await tx.contactAttempts.history(
+        loan.borrowerId,
+        historySince(this.clock.now()),
+        historyEntriesMax,
+      );
       return history.filter((a) => a.loanId === loanId && a.outcome === "allow").at(-1)?.id;
     });
   }
