@@ -1,27 +1,17 @@
 import { createHash } from "node:crypto";
+import { canonicalJson as domainCanonicalJson } from "../../domain/crypto/canonical-json.js";
 import { assert } from "../../domain/result.js";
 import type { AuditLeafInput } from "../../ports/store.js";
 
 /**
- * Canonical JSON: object keys sorted by UTF-16 code units (as JavaScript sorts them), no
- * whitespace, strings and numbers as JSON.stringify writes them. The same leaf always gives the
- * same bytes, so anyone holding a leaf can recompute its hash. Non-finite numbers have no JSON
- * form and are refused.
+ * Canonical JSON of a leaf's fields: the domain's one definition (sorted keys, no whitespace),
+ * so the bytes the store hashes are the bytes an auditor's verifier rebuilds. Leaf data holds
+ * only strings, finite numbers, booleans and null, which it always accepts.
  */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value === "string" || typeof value === "boolean") {
-    return JSON.stringify(value);
-  }
-  if (typeof value === "number") {
-    assert(Number.isFinite(value), "canonical JSON has no form for a non-finite number");
-    return JSON.stringify(value);
-  }
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  assert(typeof value === "object", `canonical JSON has no form for a ${typeof value}`);
-  const entries = Object.entries(value as Record<string, unknown>)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`);
-  return `{${entries.join(",")}}`;
+  const text = domainCanonicalJson(value);
+  assert(text.ok, `an audit leaf has no canonical JSON: ${text.ok ? "" : text.error.message}`);
+  return text.value;
 }
 
 /** RFC 6962 §2.1 prefixes a leaf with 0x00 (an interior node with 0x01), so a leaf can never pass for a node. */
