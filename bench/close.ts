@@ -29,6 +29,7 @@ import type { AppContext } from "../src/app/context.js";
 import { createProduct, loadProduct } from "../src/app/products.js";
 import { addDays, type CivilDate } from "../src/domain/calendar/civil-date.js";
 import { closeThrough } from "../src/domain/close/close-day.js";
+import { principalOutstanding, quietThrough } from "../src/domain/close/quiet.js";
 import type { JournalEntry } from "../src/domain/ledger/journal.js";
 import type { LoanState } from "../src/domain/loan/loan.js";
 import { originateLoan } from "../src/domain/loan/originate.js";
@@ -165,7 +166,7 @@ function payFirstInstallment(loan: LoanState): LoanState {
   };
 }
 
-function loanRow(template: LoanState, id: string): Insertable<LoanTable> {
+function loanRow(template: LoanState, product: Product, id: string): Insertable<LoanTable> {
   const d = template.delinquency;
   return {
     id,
@@ -189,6 +190,9 @@ function loanRow(template: LoanState, id: string): Insertable<LoanTable> {
     principal_days: d.principalDays,
     late_clamped: d.lateClamped,
     reported: d.reported ? 1 : 0,
+    // What the close of the day before judged, as it does for every loan it reads.
+    quiet_through: quietThrough(template, product),
+    principal_outstanding: principalOutstanding(template),
   };
 }
 
@@ -229,7 +233,11 @@ async function insertChunked<T extends "loans" | "installments" | "postings">(
  * it) is at the scale of the portfolio when the close appends to it, as in production. The
  * entries earlier closes posted are left out: they would only make the journal larger still.
  */
-async function seedLoans(db: Kysely<Database>, shapes: readonly Template[]): Promise<void> {
+async function seedLoans(
+  db: Kysely<Database>,
+  product: Product,
+  shapes: readonly Template[],
+): Promise<void> {
   for (let first = 1; first <= loanCount; first += seedLoansPerTransaction) {
     const last = Math.min(loanCount, first + seedLoansPerTransaction - 1);
     const loans: Insertable<LoanTable>[] = [];
@@ -239,7 +247,7 @@ async function seedLoans(db: Kysely<Database>, shapes: readonly Template[]): Pro
     for (let k = first; k <= last; k++) {
       const template = shapes[k % shapes.length] as Template;
       const id = loanId(k);
-      loans.push(loanRow(template.loan, id));
+      loans.push(loanRow(template.loan, product, id));
       installments.push(...installmentRows(template.loan, id));
       entries.push(entryRow(template.origination, id));
       templateOf.set(id, template);
@@ -287,7 +295,7 @@ function postingRows(template: Template, id: string, entryId: bigint): Insertabl
 async function seed(store: SqlStore, ctx: AppContext): Promise<number> {
   const started = performance.now();
   const product = await seedReferenceData(ctx);
-  await seedLoans(store.db, templates(product));
+  await seedLoans(store.db, product, templates(product));
   await sql`analyze`.execute(store.db);
   return (performance.now() - started) / 1000;
 }
@@ -455,6 +463,7 @@ export async function run(): Promise<void> {
   );
   const sqlite = await measureSqlite();
   console.log(line("sqlite", sqlite));
+  if (process.env.BENCH_SQLITE_ONLY) return;
   const postgres = await measurePostgres();
   console.log(line(`postgres-${postgresRunners}`, postgres));
   console.log(

@@ -150,6 +150,11 @@ export interface UpdateManyOptions {
    * caller vouches for it (the daily close compares each loan's installments before and after).
    */
   readonly unchangedSchedules?: ReadonlySet<string>;
+  /**
+   * The last quiet date of each loan the daily close just judged (`quietThrough`), kept for the
+   * set-based close of the dates to come. A loan written without one is judged in full next time.
+   */
+  readonly quietThrough?: ReadonlyMap<string, CivilDate>;
 }
 
 export interface LoanRepository {
@@ -187,6 +192,18 @@ export interface LoanRepository {
    * `parts` is capped at `partitionCountMax`.
    */
   partitionBounds(parts: number): Promise<string[]>;
+  /**
+   * The set-based close of `date` for the loans in `range` whose closes through `date` are quiet
+   * (`quiet_through` ≥ `date`) and that are closed through the day before: principal-days grow
+   * by the principal outstanding, a delinquent loan's DPD by one, the version by one, exactly as
+   * `closeQuietly` describes. One statement; returns the loans it closed.
+   */
+  closeQuietDate(date: CivilDate, range: IdRange): Promise<number>;
+  /**
+   * The id of the loan `offset` places into `range` in id order (any status; 0 is the first),
+   * or undefined when the range holds no more: where a chunk of set-based work ends. One query.
+   */
+  idAtOffset(range: IdRange, offset: number): Promise<string | undefined>;
 }
 
 /** The most partitions one daily close is cut into (STYLE 10). */

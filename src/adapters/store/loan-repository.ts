@@ -1,5 +1,6 @@
-import { type Insertable, type Selectable, sql } from "kysely";
+import { type ExpressionBuilder, type Insertable, type Selectable, sql } from "kysely";
 import { addDays, type CivilDate } from "../../domain/calendar/civil-date.js";
+import { principalOutstanding } from "../../domain/close/quiet.js";
 import type { Bucket, InstallmentState, LoanState, LoanStatus } from "../../domain/loan/loan.js";
 import { assert } from "../../domain/result.js";
 import {
@@ -16,7 +17,7 @@ import {
 import { type ColumnTypes, parameterChunks, updateFromValues } from "./batch-sql.js";
 import { type Db, flag, flagOf, int8, int8OfNumber, numberOf, pageLimit } from "./codec.js";
 import type { StoreDialect } from "./dialect.js";
-import type { InstallmentTable, LoanTable } from "./schema.js";
+import type { Database, InstallmentTable, LoanTable } from "./schema.js";
 
 /** The statuses a stored loan may have; anything else in the table is corruption, not data. */
 const loanStatuses: ReadonlySet<string> = new Set<LoanStatus>([
@@ -127,9 +128,7 @@ export class SqlLoanRepository implements LoanRepository {
           eb.and([eb("closed_through", "is", null), eb("origination", "<=", date)]),
         ]),
       )
-      .$if(range.from !== undefined, (q) => q.where("id", ">=", range.from ?? ""))
-      .$if(range.after !== undefined, (q) => q.where("id", ">", range.after ?? ""))
-      .$if(range.below !== undefined, (q) => q.where("id", "<", range.below ?? ""))
+      .where(idIn(range))
       .orderBy("id")
       .limit(count)
       .execute();
@@ -145,7 +144,10 @@ export class SqlLoanRepository implements LoanRepository {
     const ids = loans.map((loan) => loan.id);
     assert(new Set(ids).size === ids.length, "updateMany was given the same loan twice");
     await this.checkVersions(loans);
-    const rows = loans.map((loan) => ({ id: loan.id, ...stateColumns(loan) }));
+    const rows = loans.map((loan) => ({
+      id: loan.id,
+      ...stateColumns(loan, options.quietThrough?.get(loan.id)),
+    }));
     let updated = 0n;
     for (const chunk of parameterChunks(rows)) {
       updated += await updateFromValues(
@@ -216,6 +218,37 @@ export class SqlLoanRepository implements LoanRepository {
     return bounds;
   }
 
+  async closeQuietDate(date: CivilDate, range: IdRange): Promise<number> {
+    const result = await this.db
+      .updateTable("loans")
+      .set({
+        closed_through: date,
+        dpd: sql<bigint>`case when ${sql.ref("dpd")} > 0 then ${sql.ref("dpd")} + 1 else 0 end`,
+        principal_days: sql<bigint>`${sql.ref("principal_days")} + ${sql.ref("principal_outstanding")}`,
+        version: sql<bigint>`${sql.ref("version")} + 1`,
+      })
+      .where("status", "=", "open")
+      .where("closed_through", "=", addDays(date, -1))
+      .where("quiet_through", ">=", date)
+      .where("principal_outstanding", "is not", null)
+      .where(idIn(range))
+      .executeTakeFirst();
+    return numberOf(result.numUpdatedRows, "quiet close count");
+  }
+
+  async idAtOffset(range: IdRange, offset: number): Promise<string | undefined> {
+    assert(Number.isInteger(offset) && offset >= 0, `offset must be a whole number, got ${offset}`);
+    const row = await this.db
+      .selectFrom("loans")
+      .select("id")
+      .where(idIn(range))
+      .orderBy("id")
+      .offset(offset)
+      .limit(1)
+      .executeTakeFirst();
+    return row?.id;
+  }
+
   /**
    * Refuses the whole batch, before anything is written, when any loan's stored version is not
    * the one just below its new version (or the loan is missing). On PostgreSQL the rows are
@@ -275,6 +308,16 @@ export class SqlLoanRepository implements LoanRepository {
   }
 }
 
+/** The ids of `range`, as one filter (`1 = 1` for the whole table). */
+function idIn(range: IdRange) {
+  return (eb: ExpressionBuilder<Database, "loans">) =>
+    eb.and([
+      ...(range.from === undefined ? [] : [eb("id", ">=", range.from)]),
+      ...(range.after === undefined ? [] : [eb("id", ">", range.after)]),
+      ...(range.below === undefined ? [] : [eb("id", "<", range.below)]),
+    ]);
+}
+
 /** A daily-close batch size: at most `closeBatchSizeMax`; a limit below 1 asks for none. */
 function closeBatchLimit(limit: number): number {
   assert(Number.isInteger(limit), `close batch limit must be an integer, got ${limit}`);
@@ -296,6 +339,8 @@ const loanColumnTypes: ColumnTypes<LoanRow> = {
   late_clamped: "bigint",
   reported: "integer",
   version: "bigint",
+  quiet_through: "text",
+  principal_outstanding: "bigint",
 };
 
 /**
@@ -316,8 +361,12 @@ function contractColumns(loan: LoanState) {
   };
 }
 
-/** What servicing and the daily close change: written by every update. */
-function stateColumns(loan: LoanState) {
+/**
+ * What servicing and the daily close change: written by every update. `quietThrough` is the
+ * close's judgement of the dates to come; any other write clears it (NULL), so a loan changed by
+ * an operation is judged in full at its next close rather than on a stale word.
+ */
+function stateColumns(loan: LoanState, quietThrough?: CivilDate) {
   return {
     status: loan.status,
     principal_reduced: int8(loan.principalReduced, "loan.principalReduced"),
@@ -329,6 +378,8 @@ function stateColumns(loan: LoanState) {
     late_clamped: int8(loan.delinquency.lateClamped, "loan.delinquency.lateClamped"),
     reported: flag(loan.delinquency.reported),
     version: int8OfNumber(loan.version, "loan.version"),
+    quiet_through: quietThrough ?? null,
+    principal_outstanding: int8(principalOutstanding(loan), "loan principal outstanding"),
   };
 }
 

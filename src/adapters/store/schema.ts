@@ -103,6 +103,10 @@ export interface LoanTable {
   principal_days: Int8;
   late_clamped: Int8;
   reported: Flag;
+  /** The last date through which the close is quiet, as the close last judged; NULL: judge in full. */
+  quiet_through: string | null;
+  /** Σ unpaid installment principal, kept beside `quiet_through` for the set-based quiet close. */
+  principal_outstanding: Int8 | null;
 }
 
 export interface InstallmentTable {

@@ -1,5 +1,6 @@
 import type { CivilDate } from "../../domain/calendar/civil-date.js";
 import { closeThrough } from "../../domain/close/close-day.js";
+import { quietThrough } from "../../domain/close/quiet.js";
 import type { JournalEntry } from "../../domain/ledger/journal.js";
 import { type LoanState, sameInstallments } from "../../domain/loan/loan.js";
 import type { Product } from "../../domain/product/product.js";
@@ -14,10 +15,19 @@ import { reportGates } from "./report-gate.js";
 /** Loans closed per transaction: large enough to amortize the statements, small enough to commit often. */
 export const closeBatchSize = 1000;
 
+/**
+ * Loans (of any status) one set-based quiet close walks per transaction: the statement is cheap
+ * per row, so chunks are large, yet bounded so that a portfolio's close never holds the write
+ * lock (SQLite) or one transaction open (PostgreSQL) for the whole table.
+ */
+export const quietChunkSize = 50_000;
+
 export interface CloseOptions {
   /** Only loans with ids in the range: a partition of the portfolio. */
   readonly range?: IdRange;
   readonly batchSize?: number;
+  /** Loans walked per set-based quiet chunk (default `quietChunkSize`). */
+  readonly quietChunkSize?: number;
   /** Called after each committed batch with the loans closed so far. */
   readonly onBatch?: (closed: number) => void;
   /** Collect every event (for a simulation; a portfolio close keeps only the counts). */
@@ -26,18 +36,23 @@ export interface CloseOptions {
 
 export interface CloseReport {
   readonly date: CivilDate;
+  /** Every loan closed through the date by this run, quietly or in the domain step. */
   readonly loans: number;
+  /** Of those, the loans whose close only counted, closed set-based (see `quietThrough`). */
+  readonly quiet: number;
   readonly batches: number;
   readonly events: readonly EventView[];
 }
 
 /**
  * The daily close of business date D for every open or charged-off loan not yet closed through
- * D (in a partition, when given): each loan is caught up through D in the pure domain step, and
- * each batch is written in one transaction — loans, installments, journal entries and audit
- * leaves with a constant number of statements, never a query per loan. A crash loses at most the
- * batch in flight; running again continues where it stopped and gives the same state as an
- * uninterrupted run, and running a closed date again changes nothing.
+ * D (in a partition, when given). First the quiet closes: loans the close judged, when it last
+ * read them, to have nothing happen on D (src/domain/close/quiet.ts) are closed set-based, a
+ * chunk of ids per statement. Then every other loan is caught up through D in the pure domain
+ * step, and each batch is written in one transaction — loans, installments, journal entries and
+ * audit leaves with a constant number of statements, never a query per loan. A crash loses at
+ * most the chunk or batch in flight; running again continues where it stopped and gives the same
+ * state as an uninterrupted run, and running a closed date again changes nothing.
  */
 export async function closeBusinessDay(
   ctx: AppContext,
@@ -46,8 +61,10 @@ export async function closeBusinessDay(
 ): Promise<AppResult<CloseReport>> {
   const products = new Map<string, Product>();
   const events: EventView[] = [];
+  const quiet = await closeQuietDates(ctx, date, options);
+  if (!quiet.ok) return quiet;
   let after = options.range?.after;
-  let loans = 0;
+  let loans = quiet.value;
   let batches = 0;
   for (;;) {
     const batch = await transact(ctx, (tx) =>
@@ -61,7 +78,50 @@ export async function closeBusinessDay(
     if (options.collectEvents) events.push(...batch.value.events);
     options.onBatch?.(loans);
   }
-  return { ok: true, value: { date, loans, batches, events } };
+  return { ok: true, value: { date, loans, quiet: quiet.value, batches, events } };
+}
+
+/**
+ * The set-based close of D over the range, in chunks of `quietChunkSize` ids, each chunk in its
+ * own transaction with an audit leaf saying how many loans it closed. A chunk that finds nothing
+ * to close (run again, or nothing quiet) writes nothing.
+ */
+async function closeQuietDates(
+  ctx: AppContext,
+  date: CivilDate,
+  options: CloseOptions,
+): Promise<AppResult<number>> {
+  const range = options.range ?? {};
+  let chunk: IdRange = range;
+  let closed = 0;
+  for (;;) {
+    const step = await transact(ctx, async (tx) => {
+      const end = await tx.loans.idAtOffset(chunk, options.quietChunkSize ?? quietChunkSize);
+      const below = end !== undefined && (range.below === undefined || end < range.below);
+      const within: IdRange = below ? { ...chunk, below: end } : chunk;
+      const count = await tx.loans.closeQuietDate(date, within);
+      if (count > 0) {
+        await tx.audit.appendMany([
+          {
+            at: ctx.clock.now(),
+            kind: "close.quiet",
+            subject: date,
+            data: {
+              loans: count,
+              from: within.from ?? within.after ?? null,
+              below: within.below ?? null,
+            },
+          },
+        ]);
+      }
+      return { count, next: below ? end : undefined };
+    });
+    if (!step.ok) return step;
+    closed += step.value.count;
+    if (step.value.count > 0) options.onBatch?.(closed);
+    if (step.value.next === undefined) return { ok: true, value: closed };
+    chunk = { from: step.value.next, below: range.below };
+  }
 }
 
 interface BatchResult {
@@ -83,6 +143,7 @@ async function closeBatch(
   const now = ctx.clock.now();
   const updated: LoanState[] = [];
   const unchangedSchedules = new Set<string>();
+  const quiet = new Map<string, CivilDate>();
   const ledger: { entries: readonly JournalEntry[]; operationId: string }[] = [];
   const leaves: AuditLeafInput[] = [];
   const events: EventView[] = [];
@@ -92,6 +153,7 @@ async function closeBatch(
   for (const loan of loans) {
     const closed = closeThrough(loan, product(loan), date, gates.get(loan.id));
     updated.push({ ...closed.loan, version: loan.version + 1 });
+    quiet.set(loan.id, quietThrough(closed.loan, product(loan)));
     if (sameInstallments(loan.installments, closed.loan.installments))
       unchangedSchedules.add(loan.id);
     if (closed.entries.length)
@@ -114,7 +176,7 @@ async function closeBatch(
       });
     }
   }
-  await tx.loans.updateMany(updated, { unchangedSchedules });
+  await tx.loans.updateMany(updated, { unchangedSchedules, quietThrough: quiet });
   await tx.ledger.appendMany(ledger, now);
   leaves.push({
     at: now,

@@ -7,6 +7,7 @@ import { overdueHandlingMigration } from "./0004-overdue-handling.js";
 import { checkpointsMigration } from "./0005-checkpoints.js";
 import { usersMigration } from "./0006-users.js";
 import { privacyMigration } from "./0007-privacy.js";
+import { quietCloseMigration } from "./0008-quiet-close.js";
 
 /**
  * Every migration, in code: no directory scan, so a bundled or compiled build migrates the same
@@ -22,6 +23,7 @@ export function migrationsFor(dialect: StoreDialect): Record<string, Migration> 
     "0005-checkpoints": checkpointsMigration,
     "0006-users": usersMigration(dialect),
     "0007-privacy": privacyMigration(dialect),
+    "0008-quiet-close": quietCloseMigration,
   };
 }
 
