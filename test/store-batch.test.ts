@@ -283,27 +283,40 @@ describe.each(storeKinds)("store batches on %s", (kind: StoreKind) => {
       });
     });
 
-    it("leaves the schedules the caller vouches are unchanged as stored", async () => {
+    it("writes only the installments the caller says changed, and rewrites the others whole", async () => {
       const prefix = uid("UU");
       const loans = await seed((p, b) =>
-        ["a", "b"].map((s) => ({
+        ["a", "b", "c"].map((s) => ({
           ...closeLoan(prefix, s, "2026-03-01", "open")(p, b),
           installments: [1, 2, 3].map(installment),
         })),
       );
-      const [a, b] = loans;
-      if (!a || !b) throw new Error("two loans were seeded");
-      // Both are given a one-installment schedule; only b's is said to have changed.
-      const updated = [closed(a, [installment(1)]), closed(b, [installment(1)])];
+      const [a, b, c] = loans;
+      if (!a || !b || !c) throw new Error("three loans were seeded");
+      const late = (n: number) => ({ ...installment(n), late: big * 5n + BigInt(n) });
+      // a: every installment differs, yet nothing is said to have changed: its rows stay.
+      // b: a one-installment schedule, not listed: rewritten whole.
+      // c: installments 1 and 2 differ, only 2 is said to have changed: only row 2 is written.
+      const updated = [
+        closed(a, [1, 2, 3].map(late)),
+        closed(b, [installment(1)]),
+        closed(c, [late(1), late(2), installment(3)]),
+      ];
       await store.transaction((tx) =>
-        tx.loans.updateMany(updated, { unchangedSchedules: new Set([a.id]) }),
+        tx.loans.updateMany(updated, {
+          changedInstallments: new Map([
+            [a.id, []],
+            [c.id, [2]],
+          ]),
+        }),
       );
-      const [readA, readB] = await store.transaction(async (tx) =>
-        Promise.all([tx.loans.get(a.id), tx.loans.get(b.id)]),
+      const [readA, readB, readC] = await store.transaction(async (tx) =>
+        Promise.all([tx.loans.get(a.id), tx.loans.get(b.id), tx.loans.get(c.id)]),
       );
-      expect(readA?.installments.map((i) => i.n)).toEqual([1, 2, 3]);
+      expect(readA?.installments).toEqual([1, 2, 3].map(installment));
       expect(readA?.delinquency).toEqual(updated[0]?.delinquency);
       expect(readB?.installments.map((i) => i.n)).toEqual([1]);
+      expect(readC?.installments).toEqual([installment(1), late(2), installment(3)]);
     });
 
     it("is all or nothing: one stale or missing loan refuses the batch before any write", async () => {

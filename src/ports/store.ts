@@ -146,10 +146,12 @@ export interface LoanFilter {
 
 export interface UpdateManyOptions {
   /**
-   * Loans whose installments are exactly as stored: their schedules are not rewritten. The
-   * caller vouches for it (the daily close compares each loan's installments before and after).
+   * For each loan listed, the numbers of the installments that differ from the stored ones, the
+   * schedule otherwise being as stored (same installments; an empty list: nothing changed). Only
+   * those rows are written; the schedules of loans not listed are rewritten whole. The caller
+   * vouches for it (the daily close compares each loan's installments before and after).
    */
-  readonly unchangedSchedules?: ReadonlySet<string>;
+  readonly changedInstallments?: ReadonlyMap<string, readonly number[]>;
   /**
    * The last quiet date of each loan the daily close just judged (`quietThrough`), kept for the
    * set-based close of the dates to come. A loan written without one is judged in full next time.

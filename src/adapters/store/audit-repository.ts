@@ -7,7 +7,7 @@ import {
   pageSizeMax,
 } from "../../ports/store.js";
 import { auditLeafHash, canonicalJson } from "./audit-hash.js";
-import { parameterChunks } from "./batch-sql.js";
+import { type ColumnTypes, insertRows } from "./batch-sql.js";
 import { type Db, int8OfNumber, numberOf, pageLimit } from "./codec.js";
 import type { StoreDialect } from "./dialect.js";
 import type { AuditLeafTable } from "./schema.js";
@@ -19,6 +19,24 @@ import type { AuditLeafTable } from "./schema.js";
  * holder.
  */
 export const auditAppendLockKey = 0x66656e71_69617564n;
+
+interface LeafRow {
+  readonly seq: bigint;
+  readonly at: bigint;
+  readonly kind: string;
+  readonly subject: string;
+  readonly data: string;
+  readonly hash: string;
+}
+
+const leafColumnTypes: ColumnTypes<LeafRow> = {
+  seq: "bigint",
+  at: "bigint",
+  kind: "text",
+  subject: "text",
+  data: "text",
+  hash: "text",
+};
 
 /**
  * The append-only audit log (DESIGN.md "Audit"). Leaves are numbered 0, 1, 2, … without gaps —
@@ -66,7 +84,7 @@ export class SqlAuditRepository implements AuditRepository {
       };
       return { ...leaf, hash: auditLeafHash(leaf) };
     });
-    const rows = leaves.map((leaf) => ({
+    const rows: LeafRow[] = leaves.map((leaf) => ({
       seq: int8OfNumber(leaf.seq, "audit.seq"),
       at: int8OfNumber(leaf.at, "audit.at"),
       kind: leaf.kind,
@@ -74,8 +92,7 @@ export class SqlAuditRepository implements AuditRepository {
       data: canonicalJson(leaf.data),
       hash: leaf.hash,
     }));
-    for (const chunk of parameterChunks(rows))
-      await this.db.insertInto("audit_leaves").values(chunk).execute();
+    await insertRows(this.db, this.dialect, "audit_leaves", leafColumnTypes, rows);
     return leaves;
   }
 

@@ -1,4 +1,4 @@
-import { type RawBuilder, sql } from "kysely";
+import { CompiledQuery } from "kysely";
 import { assert } from "../../domain/result.js";
 import { batches, type Db } from "./codec.js";
 import type { StoreDialect } from "./dialect.js";
@@ -32,65 +32,119 @@ export function columnNames<Row>(types: ColumnTypes<Row>): (keyof Row & string)[
 }
 
 /**
- * `values (cast($1 as text), cast($2 as bigint), …), (…)`: rows as a table expression. On
- * PostgreSQL every cell is cast to its column's type, because a bare parameter in VALUES is typed
- * as text (then `v.version - 1` or a comparison with a BIGINT column fails). SQLite binds each
- * value with its own type already (bigint → INTEGER, string → TEXT), and there a cast per cell
- * made the close's UPDATE … FROM almost four times slower (38 against 10 µs a row), so its cells
- * stay bare parameters.
+ * Multi-row statements are written as SQL text with placeholders rather than through Kysely's
+ * builder: building and compiling a node per cell cost the close more than running the
+ * statements (a batch writes tens of thousands of cells). The text depends only on the table,
+ * the columns and the row count, so it is built once and kept; the same text then also hits
+ * the SQLite connection's prepared-statement cache. Table and column names come from code, never
+ * from input.
  */
-export function typedValues<Row>(
-  types: ColumnTypes<Row>,
-  rows: readonly Row[],
-  dialect: StoreDialect,
-): RawBuilder<unknown> {
-  assert(rows.length > 0, "a VALUES list needs at least one row");
-  const names = columnNames(types);
-  const cell =
-    dialect === "postgres"
-      ? (value: unknown, type: SqlType) => sql`cast(${value} as ${sql.raw(type)})`
-      : (value: unknown) => sql`${value}`;
-  return sql`values ${sql.join(
-    rows.map((row) => sql`(${sql.join(names.map((name) => cell(row[name], types[name])))})`),
-  )}`;
+const statementTexts = new Map<string, string>();
+
+/** Statement texts kept: a handful of shapes, each with the few row counts of full and last chunks. */
+const statementTextsMax = 256;
+
+function cachedText(key: string, build: () => string): string {
+  const cached = statementTexts.get(key);
+  if (cached !== undefined) return cached;
+  const text = build();
+  if (statementTexts.size >= statementTextsMax) statementTexts.clear();
+  statementTexts.set(key, text);
+  return text;
 }
 
-/** `(a, b, c)`: the column list of a row of `types`. */
-export function columnList<Row>(types: ColumnTypes<Row>): RawBuilder<unknown> {
-  return sql`(${sql.join(columnNames(types).map((name) => sql.id(name)))})`;
-}
+const quoted = (name: string): string => `"${name}"`;
 
 /**
- * `with v (id, a, b) as (values …) update <table> set a = v.a, b = v.b from v where <table>.id =
- * v.id and <guard>`: many rows updated to their own new values in one statement. Both stores
- * take this shape (SQLite since 3.33 for UPDATE … FROM; a CTE because SQLite cannot name the
- * columns of a VALUES subquery). Returns the number of rows changed.
+ * `values (?, ?, …), (…)`: `rowCount` rows of placeholders. On PostgreSQL every cell is cast to
+ * its column's type, because a bare parameter in VALUES is typed as text (then `v.version - 1` or
+ * a comparison with a BIGINT column fails). SQLite binds each value with its own type already
+ * (bigint → INTEGER, string → TEXT), and there a cast per cell made the close's UPDATE … FROM
+ * almost four times slower (38 against 10 µs a row), so its cells stay bare placeholders.
  */
-export async function updateFromValues<Row extends { readonly id: string }>(
+function valuesText<Row>(types: ColumnTypes<Row>, rowCount: number, dialect: StoreDialect): string {
+  const names = columnNames(types);
+  const rows: string[] = [];
+  let parameter = 0;
+  for (let r = 0; r < rowCount; r++) {
+    const cells = names.map((name) =>
+      dialect === "postgres" ? `cast($${++parameter} as ${types[name]})` : "?",
+    );
+    rows.push(`(${cells.join(", ")})`);
+  }
+  return `values ${rows.join(", ")}`;
+}
+
+/** The cells of `rows`, row by row in the column order of `types`: the statement's parameters. */
+function parametersOf<Row>(types: ColumnTypes<Row>, rows: readonly Row[]): unknown[] {
+  const names = columnNames(types);
+  const out = new Array<unknown>(rows.length * names.length);
+  let k = 0;
+  for (const row of rows) for (const name of names) out[k++] = row[name];
+  return out;
+}
+
+const columnListText = <Row>(types: ColumnTypes<Row>): string =>
+  `(${columnNames(types).map(quoted).join(", ")})`;
+
+/**
+ * `insert into <table> (a, b, …) values (…), (…)`: every row, as many per statement as the
+ * parameter bound allows. `overridingSystemValue` writes explicit ids into PostgreSQL's
+ * GENERATED ALWAYS identity columns.
+ */
+export async function insertRows<Row>(
   db: Db,
   dialect: StoreDialect,
   table: string,
   types: ColumnTypes<Row>,
   rows: readonly Row[],
-  guard: RawBuilder<unknown>,
-): Promise<bigint> {
-  const assignments = columnNames(types)
-    .filter((name) => name !== "id")
-    .map((name) => sql`${sql.id(name)} = ${sql.ref(`v.${name}`)}`);
-  const statement = sql`with v ${columnList(types)} as (${typedValues(types, rows, dialect)})
-    update ${sql.table(table)} set ${sql.join(assignments)}
-    from v where ${sql.ref(`${table}.id`)} = ${sql.ref("v.id")} and ${guard}`;
-  const result = await statement.execute(db);
-  return result.numAffectedRows ?? 0n;
+  options: { readonly overridingSystemValue?: boolean } = {},
+): Promise<void> {
+  const override = options.overridingSystemValue && dialect === "postgres";
+  for (const chunk of batches(rows, rowsPerStatement(columnNames(types).length))) {
+    const key = `insert|${dialect}|${table}|${columnListText(types)}|${override}|${chunk.length}`;
+    const text = cachedText(
+      key,
+      () =>
+        `insert into ${quoted(table)} ${columnListText(types)}` +
+        `${override ? " overriding system value" : ""} ${valuesText(types, chunk.length, dialect)}`,
+    );
+    await db.executeQuery(CompiledQuery.raw(text, parametersOf(types, chunk)));
+  }
 }
 
 /**
- * Rows split for multi-row statements (INSERT … VALUES, UPDATE … FROM VALUES), as many per
- * statement as the parameter bound allows. The column count is read from the first row: every
- * row of one statement has the same columns.
+ * `with v (k, a, b) as (values …) update <table> set a = v.a, b = v.b from v where <table>.k =
+ * v.k and <guard>`: many rows updated to their own new values, matched on the `keys` columns,
+ * as many per statement as the parameter bound allows. Both stores take this shape (SQLite since
+ * 3.33 for UPDATE … FROM; a CTE because SQLite cannot name the columns of a VALUES subquery).
+ * `guard` is fixed SQL over `<table>` and `v`. Returns the number of rows changed.
  */
-export function parameterChunks<Row extends object>(rows: readonly Row[]): Row[][] {
-  const first = rows[0];
-  if (first === undefined) return [];
-  return batches(rows, rowsPerStatement(Object.keys(first).length));
+export async function updateFromValues<Row>(
+  db: Db,
+  dialect: StoreDialect,
+  table: string,
+  types: ColumnTypes<Row>,
+  keys: readonly (keyof Row & string)[],
+  rows: readonly Row[],
+  guard?: string,
+): Promise<bigint> {
+  let updated = 0n;
+  for (const chunk of batches(rows, rowsPerStatement(columnNames(types).length))) {
+    const key = `update|${dialect}|${table}|${columnListText(types)}|${keys}|${guard}|${chunk.length}`;
+    const text = cachedText(key, () => {
+      const assignments = columnNames(types)
+        .filter((name) => !keys.includes(name))
+        .map((name) => `${quoted(name)} = v.${quoted(name)}`);
+      const matches = keys.map((name) => `${quoted(table)}.${quoted(name)} = v.${quoted(name)}`);
+      if (guard) matches.push(guard);
+      return (
+        `with v ${columnListText(types)} as (${valuesText(types, chunk.length, dialect)}) ` +
+        `update ${quoted(table)} set ${assignments.join(", ")} from v where ${matches.join(" and ")}`
+      );
+    });
+    const result = await db.executeQuery(CompiledQuery.raw(text, parametersOf(types, chunk)));
+    updated += result.numAffectedRows ?? 0n;
+  }
+  return updated;
 }

@@ -8,7 +8,7 @@ import {
   pageSizeMax,
   type UnbalancedEntry,
 } from "../../ports/store.js";
-import { type ColumnTypes, columnList, parameterChunks, typedValues } from "./batch-sql.js";
+import { type ColumnTypes, insertRows } from "./batch-sql.js";
 import { type Db, int8, int8OfNumber, pageLimit } from "./codec.js";
 import type { StoreDialect } from "./dialect.js";
 
@@ -72,12 +72,10 @@ export class SqlLedgerRepository implements LedgerRepository {
       at: atColumn,
     }));
     // PostgreSQL's identity column is GENERATED ALWAYS (migration 0001): an explicit id must say so.
-    const override = sql.raw(this.dialect === "postgres" ? "overriding system value" : "");
-    for (const chunk of parameterChunks(journalRows)) {
-      await sql`insert into journal_entries ${columnList(journalColumnTypes)} ${override}
-        ${typedValues(journalColumnTypes, chunk, this.dialect)}`.execute(this.db);
-    }
-    const postingRows = entries.flatMap(({ entry }, k) =>
+    await insertRows(this.db, this.dialect, "journal_entries", journalColumnTypes, journalRows, {
+      overridingSystemValue: true,
+    });
+    const postingRows: PostingRow[] = entries.flatMap(({ entry }, k) =>
       entry.postings.map((p, seq) => ({
         entry_id: idOf(k),
         seq: BigInt(seq),
@@ -85,8 +83,7 @@ export class SqlLedgerRepository implements LedgerRepository {
         amount: p.amount,
       })),
     );
-    for (const chunk of parameterChunks(postingRows))
-      await this.db.insertInto("postings").values(chunk).execute();
+    await insertRows(this.db, this.dialect, "postings", postingColumnTypes, postingRows);
   }
 
   /** `count` fresh journal entry ids, ascending, in one query. */
@@ -193,6 +190,20 @@ const journalColumnTypes: ColumnTypes<JournalRow> = {
   kind: "text",
   business_date: "text",
   at: "bigint",
+};
+
+interface PostingRow {
+  readonly entry_id: bigint;
+  readonly seq: bigint;
+  readonly account: string;
+  readonly amount: bigint;
+}
+
+const postingColumnTypes: ColumnTypes<PostingRow> = {
+  entry_id: "bigint",
+  seq: "bigint",
+  account: "text",
+  amount: "bigint",
 };
 
 /** A balanced entry of storable amounts, or an InvariantError naming what is wrong. */

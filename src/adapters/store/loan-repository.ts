@@ -1,4 +1,4 @@
-import { type ExpressionBuilder, type Insertable, type Selectable, sql } from "kysely";
+import { type ExpressionBuilder, type Selectable, sql } from "kysely";
 import { addDays, type CivilDate } from "../../domain/calendar/civil-date.js";
 import { principalOutstanding } from "../../domain/close/quiet.js";
 import type { Bucket, InstallmentState, LoanState, LoanStatus } from "../../domain/loan/loan.js";
@@ -14,7 +14,7 @@ import {
   partitionCountMax,
   type UpdateManyOptions,
 } from "../../ports/store.js";
-import { type ColumnTypes, parameterChunks, updateFromValues } from "./batch-sql.js";
+import { type ColumnTypes, insertRows, updateFromValues } from "./batch-sql.js";
 import { type Db, flag, flagOf, int8, int8OfNumber, numberOf, pageLimit } from "./codec.js";
 import type { StoreDialect } from "./dialect.js";
 import type { Database, InstallmentTable, LoanTable } from "./schema.js";
@@ -148,17 +148,15 @@ export class SqlLoanRepository implements LoanRepository {
       id: loan.id,
       ...stateColumns(loan, options.quietThrough?.get(loan.id)),
     }));
-    let updated = 0n;
-    for (const chunk of parameterChunks(rows)) {
-      updated += await updateFromValues(
-        this.db,
-        this.dialect,
-        "loans",
-        loanColumnTypes,
-        chunk,
-        sql`${sql.ref("loans.version")} = ${sql.ref("v.version")} - 1`,
-      );
-    }
+    const updated = await updateFromValues(
+      this.db,
+      this.dialect,
+      "loans",
+      loanColumnTypes,
+      ["id"],
+      rows,
+      `"loans"."version" = v."version" - 1`,
+    );
     // The versions were checked (and, on PostgreSQL, the rows locked) just before: a mismatch
     // here means a writer slipped in anyway, which the caller's rollback must undo.
     if (updated !== BigInt(loans.length)) {
@@ -166,9 +164,26 @@ export class SqlLoanRepository implements LoanRepository {
         `updateMany changed ${updated} of ${loans.length} loans: another writer changed some first`,
       );
     }
-    // As in `update`: the schedules in force replace the stored ones — except those the caller
-    // says did not change (most loans on most days of the close).
-    const rewrite = loans.filter((loan) => !options.unchangedSchedules?.has(loan.id));
+    // As in `update`: the schedules in force replace the stored ones — except where the caller
+    // says which installments changed (the close: a day's late charge changes one or two rows,
+    // most days none), and then only those rows are written.
+    const changed = options.changedInstallments;
+    const rewrite = loans.filter((loan) => !changed?.has(loan.id));
+    const touched = loans.flatMap((loan) => {
+      const ns = new Set(changed?.get(loan.id) ?? []);
+      return loan.installments.filter((i) => ns.has(i.n)).map((i) => installmentRow(loan.id, i));
+    });
+    if (touched.length > 0) {
+      const count = await updateFromValues(
+        this.db,
+        this.dialect,
+        "installments",
+        installmentColumnTypes,
+        ["loan_id", "n"],
+        touched,
+      );
+      assert(count === BigInt(touched.length), "every changed installment is stored");
+    }
     if (rewrite.length === 0) return;
     await this.db
       .deleteFrom("installments")
@@ -280,8 +295,7 @@ export class SqlLoanRepository implements LoanRepository {
 
   private async insertInstallments(loans: readonly LoanState[]): Promise<void> {
     const rows = loans.flatMap((loan) => loan.installments.map((i) => installmentRow(loan.id, i)));
-    for (const chunk of parameterChunks(rows))
-      await this.db.insertInto("installments").values(chunk).execute();
+    await insertRows(this.db, this.dialect, "installments", installmentColumnTypes, rows);
   }
 
   /** Loads the installments of several loans in one query (a page is at most `pageSizeMax` loans). */
@@ -383,7 +397,26 @@ function stateColumns(loan: LoanState, quietThrough?: CivilDate) {
   };
 }
 
-function installmentRow(loanId: string, i: InstallmentState): Insertable<InstallmentTable> {
+type InstallmentRow = ReturnType<typeof installmentRow>;
+
+/** The SQL type of each installment column, in the order of the multi-row statements' VALUES. */
+const installmentColumnTypes: ColumnTypes<InstallmentRow> = {
+  loan_id: "text",
+  n: "bigint",
+  due_date: "text",
+  principal: "bigint",
+  interest: "bigint",
+  fee: "bigint",
+  charged: "integer",
+  late: "bigint",
+  paid_late: "bigint",
+  paid_fee: "bigint",
+  paid_interest: "bigint",
+  paid_principal: "bigint",
+  late_fee_charged: "integer",
+};
+
+function installmentRow(loanId: string, i: InstallmentState) {
   const field = (name: string) => `installment ${i.n} ${name}`;
   return {
     loan_id: loanId,

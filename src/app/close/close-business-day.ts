@@ -2,7 +2,7 @@ import type { CivilDate } from "../../domain/calendar/civil-date.js";
 import { closeThrough } from "../../domain/close/close-day.js";
 import { quietThrough } from "../../domain/close/quiet.js";
 import type { JournalEntry } from "../../domain/ledger/journal.js";
-import { type LoanState, sameInstallments } from "../../domain/loan/loan.js";
+import { changedInstallments, type LoanState } from "../../domain/loan/loan.js";
 import type { Product } from "../../domain/product/product.js";
 import type { AuditLeafInput, IdRange, StoreTx } from "../../ports/store.js";
 import type { AppContext } from "../context.js";
@@ -142,7 +142,7 @@ async function closeBatch(
   if (loans.length === 0) return { closed: 0, last: undefined, events: [] };
   const now = ctx.clock.now();
   const updated: LoanState[] = [];
-  const unchangedSchedules = new Set<string>();
+  const changed = new Map<string, readonly number[]>();
   const quiet = new Map<string, CivilDate>();
   const ledger: { entries: readonly JournalEntry[]; operationId: string }[] = [];
   const leaves: AuditLeafInput[] = [];
@@ -154,8 +154,8 @@ async function closeBatch(
     const closed = closeThrough(loan, product(loan), date, gates.get(loan.id));
     updated.push({ ...closed.loan, version: loan.version + 1 });
     quiet.set(loan.id, quietThrough(closed.loan, product(loan)));
-    if (sameInstallments(loan.installments, closed.loan.installments))
-      unchangedSchedules.add(loan.id);
+    const installments = changedInstallments(loan.installments, closed.loan.installments);
+    if (installments) changed.set(loan.id, installments);
     if (closed.entries.length)
       ledger.push({ entries: closed.entries, operationId: `close:${date}:${loan.id}` });
     if (closed.events.length) {
@@ -176,7 +176,7 @@ async function closeBatch(
       });
     }
   }
-  await tx.loans.updateMany(updated, { unchangedSchedules, quietThrough: quiet });
+  await tx.loans.updateMany(updated, { changedInstallments: changed, quietThrough: quiet });
   await tx.ledger.appendMany(ledger, now);
   leaves.push({
     at: now,

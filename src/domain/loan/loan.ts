@@ -92,25 +92,43 @@ export function sameInstallments(
   a: readonly InstallmentState[],
   b: readonly InstallmentState[],
 ): boolean {
-  if (a.length !== b.length) return false;
-  return a.every((x, k) => {
-    const y = b[k];
-    return (
-      y !== undefined &&
-      x.n === y.n &&
-      x.due === y.due &&
-      x.principal === y.principal &&
-      x.interest === y.interest &&
-      x.fee === y.fee &&
-      x.charged === y.charged &&
-      x.late === y.late &&
-      x.lateFeeCharged === y.lateFeeCharged &&
-      x.paid.late === y.paid.late &&
-      x.paid.fee === y.paid.fee &&
-      x.paid.interest === y.paid.interest &&
-      x.paid.principal === y.paid.principal
-    );
-  });
+  return changedInstallments(a, b)?.length === 0;
+}
+
+/**
+ * The numbers of the installments of `after` that differ from `before`, field by field, when
+ * both schedules hold the same installments (same numbers in the same order); undefined when
+ * they do not (a schedule recomputed or shortened).
+ */
+export function changedInstallments(
+  before: readonly InstallmentState[],
+  after: readonly InstallmentState[],
+): number[] | undefined {
+  if (before.length !== after.length) return undefined;
+  const changed: number[] = [];
+  for (let k = 0; k < after.length; k++) {
+    const x = before[k] as InstallmentState;
+    const y = after[k] as InstallmentState;
+    if (x.n !== y.n) return undefined;
+    if (!sameInstallment(x, y)) changed.push(y.n);
+  }
+  return changed;
+}
+
+function sameInstallment(x: InstallmentState, y: InstallmentState): boolean {
+  return (
+    x.due === y.due &&
+    x.principal === y.principal &&
+    x.interest === y.interest &&
+    x.fee === y.fee &&
+    x.charged === y.charged &&
+    x.late === y.late &&
+    x.lateFeeCharged === y.lateFeeCharged &&
+    x.paid.late === y.paid.late &&
+    x.paid.fee === y.paid.fee &&
+    x.paid.interest === y.paid.interest &&
+    x.paid.principal === y.paid.principal
+  );
 }
 
 export function sumParts(a: Parts, b: Parts): Parts {
