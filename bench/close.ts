@@ -9,10 +9,13 @@
  * longer than the bench): a handful of template loans are originated and closed up to the day
  * before the close date in the pure domain, then copied under fresh ids with multi-row INSERTs.
  * Seeding is timed and printed, but it is not part of any ratio.
+ *
+ * BENCH_STORES=sqlite measures SQLite alone (then there is no last line to quote).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Worker } from "node:worker_threads";
 import { type Insertable, type Kysely, sql } from "kysely";
 import { createKeyring, generateKeyBytes } from "../src/adapters/crypto/keyring.js";
 import { openStore, type SqlStore } from "../src/adapters/store/open-store.js";
@@ -25,6 +28,7 @@ import type {
 } from "../src/adapters/store/schema.js";
 import { registerBorrower } from "../src/app/borrowers.js";
 import { closeBusinessDay } from "../src/app/close/close-business-day.js";
+import { rangesBetween } from "../src/app/close/close-partitioned.js";
 import type { AppContext } from "../src/app/context.js";
 import { createProduct, loadProduct } from "../src/app/products.js";
 import { addDays, type CivilDate } from "../src/domain/calendar/civil-date.js";
@@ -34,7 +38,9 @@ import type { JournalEntry } from "../src/domain/ledger/journal.js";
 import type { LoanState } from "../src/domain/loan/loan.js";
 import { originateLoan } from "../src/domain/loan/originate.js";
 import type { Product } from "../src/domain/product/product.js";
+import type { IdRange } from "../src/ports/store.js";
 import { testDatabase } from "../test/support/stores.js";
+import type { RunnerJob, RunnerMessage } from "./close-thread.js";
 
 /** Loans in the portfolio (BENCH_LOANS overrides). */
 const loanCount = Number(process.env.BENCH_LOANS ?? 1_000_000);
@@ -49,7 +55,7 @@ const installmentsPerLoan = 3;
 /** Partition runners on PostgreSQL (each its own pool, as each worker process would have). */
 const postgresRunners = 2;
 /** The business date closed: every loan is closed through the day before. */
-const closeDate: CivilDate = "2026-06-15";
+export const closeDate: CivilDate = "2026-06-15";
 /** The business clock: the close date's evening in Shanghai. */
 const now = Date.UTC(2026, 5, 15, 12);
 /** The product's daily penalty, in units of 1/10000 of the unpaid principal per day. */
@@ -78,7 +84,7 @@ const scenarios: readonly { origination: CivilDate; payFirst: boolean; note: str
   { origination: "2026-03-25", payFirst: false, note: "overdue: 51 days past due" },
 ];
 
-function context(store: SqlStore, runner: string): AppContext {
+export function benchContext(store: SqlStore, runner: string): AppContext {
   let counter = 0;
   const keyring = createKeyring({
     currentMasterKeyId: "bench",
@@ -350,23 +356,67 @@ async function baseline(store: SqlStore): Promise<number> {
   });
 }
 
-/** fenqi's close of the date over `ranges`, one runner per range, each with its own context. */
-async function fenqiClose(
-  contexts: readonly AppContext[],
-  ranges: readonly { after?: string; below?: string }[],
-): Promise<number> {
-  const started = performance.now();
-  const reports = await Promise.all(
-    contexts.map(async (ctx, k) => {
-      const report = await closeBusinessDay(ctx, closeDate, { range: ranges[k] ?? {} });
-      if (!report.ok) throw new Error(report.error.message);
-      return report.value.loans;
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  const closed = reports.reduce((sum, n) => sum + n, 0);
+/** What one timed close did: loans closed per second, and how many of them set-based. */
+interface Closed {
+  readonly perSecond: number;
+  readonly quiet: number;
+}
+
+function closedAll(seconds: number, reports: readonly { loans: number; quiet: number }[]): Closed {
+  const closed = reports.reduce((sum, r) => sum + r.loans, 0);
   if (closed !== loanCount) throw new Error(`fenqi closed ${closed} of ${loanCount} loans`);
-  return closed / seconds;
+  return { perSecond: closed / seconds, quiet: reports.reduce((sum, r) => sum + r.quiet, 0) };
+}
+
+/** fenqi's close of the date over the whole portfolio, in this process (SQLite: one writer). */
+async function fenqiClose(ctx: AppContext): Promise<Closed> {
+  const started = performance.now();
+  const report = await closeBusinessDay(ctx, closeDate);
+  if (!report.ok) throw new Error(report.error.message);
+  return closedAll((performance.now() - started) / 1000, [report.value]);
+}
+
+/** The next message of a runner thread; its failure or exit rejects. */
+function nextMessage(worker: Worker): Promise<RunnerMessage> {
+  return new Promise((resolve, reject) => {
+    const fail = (error: unknown) =>
+      reject(error instanceof Error ? error : new Error(String(error)));
+    const exit = (code: number) => reject(new Error(`a close runner exited with ${code}`));
+    worker.once("error", fail);
+    worker.once("exit", exit);
+    worker.once("message", (message: RunnerMessage) => {
+      worker.off("error", fail);
+      worker.off("exit", exit);
+      resolve(message);
+    });
+  });
+}
+
+/**
+ * fenqi's close of the date over `ranges` on PostgreSQL, one runner thread per range (see
+ * close-thread.ts). Timed from the moment every runner has its store open to the last answer.
+ */
+async function threadedClose(url: string, ranges: readonly IdRange[]): Promise<Closed> {
+  const workers = ranges.map(
+    (range, k) =>
+      new Worker(new URL("./close-thread-entry.mjs", import.meta.url), {
+        workerData: { url, range, runner: `w${k}` } satisfies RunnerJob,
+      }),
+  );
+  try {
+    await Promise.all(workers.map(nextMessage));
+    const started = performance.now();
+    const answers = Promise.all(workers.map(nextMessage));
+    for (const worker of workers) worker.postMessage("go");
+    const reports = (await answers).map((answer) => {
+      if ("error" in answer) throw new Error(answer.error);
+      if (!("loans" in answer)) throw new Error("a close runner answered out of turn");
+      return answer;
+    });
+    return closedAll((performance.now() - started) / 1000, reports);
+  } finally {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
 }
 
 /** What the close left: loans current, in grace and overdue on the date, and the entries it posted. */
@@ -393,6 +443,7 @@ interface Measured {
   readonly mix: string;
   readonly seedSeconds: number;
   readonly fenqi: number;
+  readonly quiet: number;
   readonly baseline: number;
 }
 
@@ -402,7 +453,7 @@ function line(name: string, m: Measured): string {
     `fenqi close ${Math.round(m.fenqi).toString().padStart(8)} loans/s   ` +
     `baseline UPDATE ${Math.round(m.baseline).toString().padStart(8)} loans/s   ` +
     `ratio ${(m.fenqi / m.baseline).toFixed(2)}\n` +
-    `  ${"".padEnd(10)} after the close: ${m.mix}`
+    `  ${"".padEnd(10)} after the close: ${m.mix}; ${m.quiet} loans closed set-based (quiet)`
   );
 }
 
@@ -411,11 +462,17 @@ async function measureSqlite(): Promise<Measured> {
   try {
     const store = await openStore({ sqlitePath: join(dir, "bench.db") });
     try {
-      const ctx = context(store, "w0");
+      const ctx = benchContext(store, "w0");
       const seedSeconds = await seed(store, ctx);
       const base = await baseline(store);
-      const fenqi = await fenqiClose([ctx], [{}]);
-      return { seedSeconds, fenqi, baseline: base, mix: await mix(store) };
+      const fenqi = await fenqiClose(ctx);
+      return {
+        seedSeconds,
+        fenqi: fenqi.perSecond,
+        quiet: fenqi.quiet,
+        baseline: base,
+        mix: await mix(store),
+      };
     } finally {
       await store.close();
     }
@@ -425,29 +482,35 @@ async function measureSqlite(): Promise<Measured> {
 }
 
 /**
- * PostgreSQL with two partition runners split at the median id, each with its own store (its
- * own pool). They run in this process: the bench measures two partition runners in-process, not
- * the `fenqi worker` processes, which would add only process start-up to the same statements.
+ * PostgreSQL with two partition runners split at the median id, each on its own thread with its
+ * own store (its own pool), as two `fenqi worker` processes would be: the bench leaves out only
+ * the pg-boss hand-off of the two partitions, which is two jobs whatever the portfolio.
  */
 async function measurePostgres(): Promise<Measured> {
   const database = testDatabase("postgres");
   const stores: SqlStore[] = [];
   try {
     const url = await database.url();
-    for (let k = 0; k < postgresRunners; k++) stores.push(await openStore({ databaseUrl: url }));
-    const contexts = stores.map((store, k) => context(store, `w${k}`));
-    const [first] = stores;
-    const [firstCtx] = contexts;
-    if (!first || !firstCtx) throw new Error("no PostgreSQL store was opened");
-    const seedSeconds = await seed(first, firstCtx);
+    if (url === undefined) throw new Error("the PostgreSQL bench database has no URL");
+    const first = await openStore({ databaseUrl: url });
+    stores.push(first);
+    const seedSeconds = await seed(first, benchContext(first, "seed"));
     const base = await baseline(first);
     // The rolled-back baseline left a dead version of every loan row: vacuum it away so the
     // close does not pay for the baseline's garbage.
     await sql`vacuum analyze loans`.execute(first.db);
-    const half = Math.floor(loanCount / 2);
-    const ranges = [{ below: loanId(half + 1) }, { after: loanId(half) }];
-    const fenqi = await fenqiClose(contexts, ranges);
-    return { seedSeconds, fenqi, baseline: base, mix: await mix(first) };
+    // Cut at equal shares of the ids L0000001…, one range per runner.
+    const bounds = Array.from({ length: postgresRunners - 1 }, (_, k) =>
+      loanId(Math.floor(((k + 1) * loanCount) / postgresRunners) + 1),
+    );
+    const fenqi = await threadedClose(url, rangesBetween(bounds));
+    return {
+      seedSeconds,
+      fenqi: fenqi.perSecond,
+      quiet: fenqi.quiet,
+      baseline: base,
+      mix: await mix(first),
+    };
   } finally {
     for (const store of stores) await store.close();
     await database.drop();
@@ -463,7 +526,7 @@ export async function run(): Promise<void> {
   );
   const sqlite = await measureSqlite();
   console.log(line("sqlite", sqlite));
-  if (process.env.BENCH_SQLITE_ONLY) return;
+  if (process.env.BENCH_STORES === "sqlite") return;
   const postgres = await measurePostgres();
   console.log(line(`postgres-${postgresRunners}`, postgres));
   console.log(
