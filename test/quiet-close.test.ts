@@ -7,7 +7,7 @@ import type { AppContext } from "../src/app/context.js";
 import { pay } from "../src/app/loans/loans.js";
 import { addDays, type CivilDate, compareDates } from "../src/domain/calendar/civil-date.js";
 import type { LoanState } from "../src/domain/loan/loan.js";
-import { openCounted, seedPortfolio } from "./support/portfolio.js";
+import { loanStates, openCounted, seedPortfolio } from "./support/portfolio.js";
 import { type StoreKind, storeKinds, type TestDatabase, testDatabase } from "./support/stores.js";
 
 const loanCount = 24;
@@ -18,8 +18,7 @@ const midPayment = { date: "2026-02-25" as CivilDate, amount: "250.00" };
 
 /** Every loan as the store holds it, without the version (one write per date or one in all). */
 async function states(ctx: AppContext): Promise<Omit<LoanState, "version">[]> {
-  const loans = await ctx.store.transaction((tx) => tx.loans.list({}, { limit: 500 }));
-  return loans.map(({ version: _version, ...loan }) => loan);
+  return (await loanStates(ctx)).map(({ version: _version, ...loan }) => loan);
 }
 
 async function balances(ctx: AppContext): Promise<Record<string, string>> {
@@ -29,8 +28,7 @@ async function balances(ctx: AppContext): Promise<Record<string, string>> {
 
 /** The loan that pays mid-way: one that was current and quiet before the payment date. */
 async function payingLoan(ctx: AppContext): Promise<string> {
-  const loans = await ctx.store.transaction((tx) => tx.loans.list({}, { limit: 500 }));
-  const loan = loans.find((l) => l.installments.length === 6);
+  const loan = (await loanStates(ctx)).find((l) => l.installments.length === 6);
   if (!loan) throw new Error("the portfolio has a six-installment loan");
   return loan.id;
 }

@@ -2,7 +2,7 @@
  * A child process for the close crash test: runs the daily close of one date in small batches,
  * printing a line after each committed batch, so the parent can SIGKILL it mid-run.
  *
- * argv: JSON { databaseUrl?, sqlitePath, keyFile, date, batchSize, now }
+ * argv: JSON { databaseUrl?, sqlitePath, keyFile, date, batchSize, quietChunkSize?, now }
  */
 import { closeBusinessDay } from "../../src/app/close/close-business-day.js";
 import { openApp } from "../../src/cli/compose.js";
@@ -13,6 +13,7 @@ const job = JSON.parse(process.argv[2] ?? "{}") as {
   keyFile: string;
   date: string;
   batchSize: number;
+  quietChunkSize?: number;
   now: number;
 };
 const ctx = await openApp(
@@ -21,6 +22,7 @@ const ctx = await openApp(
 );
 const result = await closeBusinessDay(ctx, job.date, {
   batchSize: job.batchSize,
+  quietChunkSize: job.quietChunkSize,
   onBatch: (closed) => process.stdout.write(`closed ${closed}\n`),
 });
 await ctx.store.close();

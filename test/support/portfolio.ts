@@ -4,6 +4,7 @@ import type { AppContext } from "../../src/app/context.js";
 import { listLoans, originate, pay } from "../../src/app/loans/loans.js";
 import { createProduct } from "../../src/app/products.js";
 import { type Configuration, openApp } from "../../src/cli/compose.js";
+import type { LoanState } from "../../src/domain/loan/loan.js";
 
 /** The business clock of the test portfolios: 2026-05-01 noon in Shanghai. */
 export const portfolioNow = Date.UTC(2026, 4, 1, 4);
@@ -73,4 +74,9 @@ export async function snapshot(ctx: AppContext) {
     loans,
     balances: Object.fromEntries([...balances].map(([k, v]) => [k, v.toString()])),
   };
+}
+
+/** Every loan as the store holds it, all of its state (the views leave out principal-days). */
+export function loanStates(ctx: AppContext): Promise<LoanState[]> {
+  return ctx.store.transaction((tx) => tx.loans.list({}, { limit: 500 }));
 }

@@ -119,7 +119,8 @@ async function closeInProcess(ctx: AppContext, date: CivilDate, io: CommandIo): 
   const seconds = secondsSince(started);
   io.err(result.value.loans ? "\n" : "");
   io.out(
-    `fenqi close-day: closed ${date} for ${result.value.loans} loans in ${result.value.batches} batches (${seconds} s)\n`,
+    `fenqi close-day: closed ${date} for ${result.value.loans} loans: ${result.value.quiet} set-based, ` +
+      `${result.value.loans - result.value.quiet} in ${result.value.batches} batches (${seconds} s)\n`,
   );
   return exitOk;
 }
