@@ -113,12 +113,15 @@ describe("the daily close partitioned across workers on postgres", () => {
       closeQueueTimingFrom({ ...process.env, ...queueEnv }),
     );
     try {
-      // The plan's ranges hold every loan to close exactly once.
-      const planned = await planClose(shared.ctx, queue, closeDate, partitions);
+      // The plan's ranges hold every loan to close exactly once. The portfolio's products are
+      // CN's, and close-day closes jurisdiction by jurisdiction: the plan is CN's.
+      const planned = await planClose(shared.ctx, queue, closeDate, partitions, "CN");
       expect(planned).toHaveLength(partitions);
       const held = await Promise.all(
         planned.map((p) =>
-          shared.ctx.store.transaction((tx) => tx.loans.listForClose(closeDate, p.range, 500)),
+          shared.ctx.store.transaction((tx) =>
+            tx.loans.listForClose(closeDate, p.range, 500, p.jurisdiction),
+          ),
         ),
       );
       const heldIds = held.flatMap((loans) => loans.map((l) => l.id));
@@ -158,9 +161,13 @@ describe("the daily close partitioned across workers on postgres", () => {
       worker.process.kill("SIGTERM");
       const stopped = await worker.exit;
       expect({ code: closed.code, stderr: closeDay.stderr }).toMatchObject({ code: 0 });
-      expect(closeDay.stdout).toContain(`closed ${closeDate} in ${partitions} partitions`);
+      expect(closeDay.stdout).toContain(
+        `closed ${closeDate} in ${partitions} partitions for loans under CN products`,
+      );
+      // The US close of the date ran too, over no loans.
+      expect(closeDay.stdout).toContain("for loans under US products");
       expect({ code: stopped.code, stderr: worker.stderr }).toMatchObject({ code: 0 });
-      expect(await queue.progress(closeDate)).toEqual({
+      expect(await queue.progress(closeDate, "CN")).toEqual({
         total: partitions,
         done: partitions,
         failed: 0,
@@ -208,7 +215,8 @@ describe("fenqi worker and close-day options", () => {
   it("keeps closing in one process on SQLite", () => {
     const r = spawnFenqi(["close-day", "--date", "2026-01-05"]);
     expect(r.stderr).toBe("");
-    expect(r.stdout).toContain("closed 2026-01-05 for 0 loans");
+    expect(r.stdout).toContain("closed 2026-01-05 for 0 loans under CN products");
+    expect(r.stdout).toContain("closed 2026-01-05 for 0 loans under US products");
     expect(r.code).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { nextRun, parseCloseTime } from "./close-scheduler.js";
+import { dailyCloseSchedules, nextRun, parseCloseTime } from "./close-scheduler.js";
 
 describe("close schedule", () => {
   it("reads HH:MM and refuses anything else", () => {
@@ -10,6 +10,14 @@ describe("close schedule", () => {
     });
     expect(parseCloseTime("24:00", "Asia/Shanghai")).toBeUndefined();
     expect(parseCloseTime("7:30", "Asia/Shanghai")).toBeUndefined();
+  });
+
+  it("gives every jurisdiction the time in its own zone", () => {
+    expect(dailyCloseSchedules("00:30")).toEqual([
+      { hour: 0, minute: 30, timeZone: "Asia/Shanghai", jurisdiction: "CN" },
+      { hour: 0, minute: 30, timeZone: "America/New_York", jurisdiction: "US" },
+    ]);
+    expect(dailyCloseSchedules("0:30")).toBeUndefined();
   });
 
   it("runs next at the local time, today or tomorrow", () => {

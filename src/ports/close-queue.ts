@@ -1,10 +1,15 @@
 import type { CivilDate } from "../domain/calendar/civil-date.js";
+import type { JurisdictionId } from "../domain/jurisdiction/packs.js";
 import type { IdRange } from "./store.js";
 
-/** One partition of a daily close: the loans of `range` to close through `date`. */
+/**
+ * One partition of a daily close: the loans of `range` to close through `date` — only those under
+ * products of `jurisdiction` when given (each jurisdiction's dates end in its own time zone).
+ */
 export interface ClosePartition {
   readonly date: CivilDate;
-  /** Which of `of` partitions this is (0-based): with the date, its identity in the queue. */
+  readonly jurisdiction?: JurisdictionId;
+  /** Which of `of` partitions this is (0-based): with the date and jurisdiction, its identity in the queue. */
   readonly index: number;
   readonly of: number;
   readonly range: IdRange;
@@ -36,12 +41,12 @@ export interface CloseWorker {
  */
 export interface CloseQueue {
   /**
-   * Enqueues the partitions; a partition already enqueued (same date, index and count) is not
-   * enqueued again, so planning a date twice does not double the work.
+   * Enqueues the partitions; a partition already enqueued (same date, jurisdiction, index and
+   * count) is not enqueued again, so planning a date twice does not double the work.
    */
   enqueue(partitions: readonly ClosePartition[]): Promise<void>;
-  /** The partitions of `date` enqueued so far, by outcome. */
-  progress(date: CivilDate): Promise<CloseProgress>;
+  /** The partitions of `date` (of `jurisdiction`'s close, or of the unscoped one) enqueued so far, by outcome. */
+  progress(date: CivilDate, jurisdiction?: JurisdictionId): Promise<CloseProgress>;
   /** Works partitions with `handler` until stopped; a handler that throws fails its attempt. */
   work(
     handler: (partition: ClosePartition) => Promise<void>,

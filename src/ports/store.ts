@@ -1,5 +1,6 @@
 import type { CivilDate } from "../domain/calendar/civil-date.js";
 import type { Instant } from "../domain/calendar/instant.js";
+import type { JurisdictionId } from "../domain/jurisdiction/packs.js";
 import type { JournalEntry } from "../domain/ledger/journal.js";
 import type { Bucket, LoanState, LoanStatus } from "../domain/loan/loan.js";
 import type { Amount } from "../domain/money/amount.js";
@@ -174,10 +175,16 @@ export interface LoanRepository {
    * One batch of the daily close of `date`: loans still open or charged off whose close has not
    * yet run through `date` (closed through an earlier date, or never closed and originated on or
    * before `date`), with ids in `range` (see `IdRange`), in id order, at most
-   * `limit` (capped at `closeBatchSizeMax`), installments attached. Two queries, whatever the
-   * batch size: the loans, then all of their installments.
+   * `limit` (capped at `closeBatchSizeMax`), installments attached; only loans under products
+   * of `jurisdiction` when given. Two queries, whatever the batch size: the loans, then all of
+   * their installments.
    */
-  listForClose(date: CivilDate, range: IdRange, limit: number): Promise<LoanState[]>;
+  listForClose(
+    date: CivilDate,
+    range: IdRange,
+    limit: number,
+    jurisdiction?: JurisdictionId,
+  ): Promise<LoanState[]>;
   /**
    * Writes many changed loans (rows and schedules) as `update` writes one, with a bounded number
    * of statements (at most `closeBatchSizeMax` loans, each id once). Every `loan.version` must be
@@ -198,9 +205,10 @@ export interface LoanRepository {
    * The set-based close of `date` for the loans in `range` whose closes through `date` are quiet
    * (`quiet_through` ≥ `date`) and that are closed through the day before: principal-days grow
    * by the principal outstanding, a delinquent loan's DPD by one, the version by one, exactly as
-   * `closeQuietly` describes. One statement; returns the loans it closed.
+   * `closeQuietly` describes; only loans under products of `jurisdiction` when given. One
+   * statement; returns the loans it closed.
    */
-  closeQuietDate(date: CivilDate, range: IdRange): Promise<number>;
+  closeQuietDate(date: CivilDate, range: IdRange, jurisdiction?: JurisdictionId): Promise<number>;
   /**
    * The id of the loan `offset` places into `range` in id order (any status; 0 is the first),
    * or undefined when the range holds no more: where a chunk of set-based work ends. One query.

@@ -52,6 +52,7 @@ export async function openCounted(
   databaseUrl: string | undefined,
   dir: string,
   name: string,
+  now: () => number = () => portfolioNow,
 ): Promise<{ ctx: AppContext; config: Configuration }> {
   const config = {
     databaseUrl,
@@ -60,7 +61,7 @@ export async function openCounted(
   };
   let counter = 0;
   const ctx = await openApp(config, {
-    clock: { now: () => portfolioNow },
+    clock: { now },
     ids: { next: (p) => `${p}_${String(++counter).padStart(6, "0")}` },
   });
   return { ctx, config };

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import PgBoss from "pg-boss";
 import type { CivilDate } from "../../domain/calendar/civil-date.js";
+import type { JurisdictionId } from "../../domain/jurisdiction/packs.js";
 import type {
   ClosePartition,
   CloseProgress,
@@ -43,9 +44,9 @@ type CloseJobData = ClosePartition;
 
 /**
  * The close queue over pg-boss 10 (its own `pgboss` schema in the same database). Each
- * partition is one job whose id is derived from (date, index, count): pg-boss inserts with
+ * partition is one job whose id is derived from (date, jurisdiction, index, count): pg-boss inserts with
  * ON CONFLICT DO NOTHING, so enqueuing a partition twice leaves one job. The singleton key
- * `date/index/count` only names the job for people reading the table (pg-boss 10 dedupes by
+ * `date/jurisdiction/index/count` only names the job for people reading the table (pg-boss 10 dedupes by
  * singleton key only under the non-standard queue policies).
  */
 export class PgBossCloseQueue implements CloseQueue {
@@ -83,7 +84,7 @@ export class PgBossCloseQueue implements CloseQueue {
   async enqueue(partitions: readonly ClosePartition[]): Promise<void> {
     const ids: string[] = [];
     for (const partition of partitions) {
-      const key = `${partition.date}/${partition.index}/${partition.of}`;
+      const key = `${partition.date}/${partition.jurisdiction ?? "all"}/${partition.index}/${partition.of}`;
       const id = uuidOf(`${closeQueueName}/${key}`);
       ids.push(id);
       await this.boss.send(closeQueueName, partition, {
@@ -102,14 +103,16 @@ export class PgBossCloseQueue implements CloseQueue {
    * where completed jobs move after hours), through pg-boss's own connection: pg-boss 10 has
    * no API to count jobs by their data.
    */
-  async progress(date: CivilDate): Promise<CloseProgress> {
+  async progress(date: CivilDate, jurisdiction?: JurisdictionId): Promise<CloseProgress> {
     const { rows } = await this.boss.getDb().executeSql(
       `select state, count(*)::int as n from (
          select state from pgboss.job where name = $1 and data->>'date' = $2
+           and coalesce(data->>'jurisdiction', '') = $3
          union all
          select state from pgboss.archive where name = $1 and data->>'date' = $2
+           and coalesce(data->>'jurisdiction', '') = $3
        ) jobs group by state`,
-      [closeQueueName, date],
+      [closeQueueName, date, jurisdiction ?? ""],
     );
     let total = 0;
     let done = 0;

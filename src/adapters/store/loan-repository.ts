@@ -1,6 +1,7 @@
 import { type ExpressionBuilder, type Selectable, sql } from "kysely";
 import { addDays, type CivilDate } from "../../domain/calendar/civil-date.js";
 import { principalOutstanding } from "../../domain/close/quiet.js";
+import type { JurisdictionId } from "../../domain/jurisdiction/packs.js";
 import type { Bucket, InstallmentState, LoanState, LoanStatus } from "../../domain/loan/loan.js";
 import { assert } from "../../domain/result.js";
 import {
@@ -109,7 +110,12 @@ export class SqlLoanRepository implements LoanRepository {
     return this.withInstallments(rows);
   }
 
-  async listForClose(date: CivilDate, range: IdRange, limit: number): Promise<LoanState[]> {
+  async listForClose(
+    date: CivilDate,
+    range: IdRange,
+    limit: number,
+    jurisdiction?: JurisdictionId,
+  ): Promise<LoanState[]> {
     const count = closeBatchLimit(limit);
     if (count === 0) return [];
     const rows = await this.db
@@ -129,6 +135,7 @@ export class SqlLoanRepository implements LoanRepository {
         ]),
       )
       .where(idIn(range))
+      .$if(jurisdiction !== undefined, (q) => q.where(underJurisdiction(jurisdiction)))
       .orderBy("id")
       .limit(count)
       .execute();
@@ -233,7 +240,11 @@ export class SqlLoanRepository implements LoanRepository {
     return bounds;
   }
 
-  async closeQuietDate(date: CivilDate, range: IdRange): Promise<number> {
+  async closeQuietDate(
+    date: CivilDate,
+    range: IdRange,
+    jurisdiction?: JurisdictionId,
+  ): Promise<number> {
     const result = await this.db
       .updateTable("loans")
       .set({
@@ -247,6 +258,7 @@ export class SqlLoanRepository implements LoanRepository {
       .where("quiet_through", ">=", date)
       .where("principal_outstanding", "is not", null)
       .where(idIn(range))
+      .$if(jurisdiction !== undefined, (q) => q.where(underJurisdiction(jurisdiction)))
       .executeTakeFirst();
     return numberOf(result.numUpdatedRows, "quiet close count");
   }
@@ -330,6 +342,22 @@ function idIn(range: IdRange) {
       ...(range.after === undefined ? [] : [eb("id", ">", range.after)]),
       ...(range.below === undefined ? [] : [eb("id", "<", range.below)]),
     ]);
+}
+
+/**
+ * Loans under products of the jurisdiction: one uncorrelated subquery over the few products, so
+ * the planner reads the product ids once.
+ */
+function underJurisdiction(jurisdiction: JurisdictionId | undefined) {
+  return (eb: ExpressionBuilder<Database, "loans">) =>
+    eb(
+      "product_id",
+      "in",
+      eb
+        .selectFrom("products")
+        .select("id")
+        .where("jurisdiction", "=", jurisdiction ?? ""),
+    );
 }
 
 /** A daily-close batch size: at most `closeBatchSizeMax`; a limit below 1 asks for none. */

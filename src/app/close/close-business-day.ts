@@ -1,6 +1,7 @@
 import type { CivilDate } from "../../domain/calendar/civil-date.js";
 import { closeThrough } from "../../domain/close/close-day.js";
 import { quietThrough } from "../../domain/close/quiet.js";
+import type { JurisdictionId } from "../../domain/jurisdiction/packs.js";
 import type { JournalEntry } from "../../domain/ledger/journal.js";
 import { changedInstallments, type LoanState } from "../../domain/loan/loan.js";
 import type { Product } from "../../domain/product/product.js";
@@ -25,6 +26,11 @@ export const quietChunkSize = 50_000;
 export interface CloseOptions {
   /** Only loans with ids in the range: a partition of the portfolio. */
   readonly range?: IdRange;
+  /**
+   * Only loans under products of this jurisdiction, whose business date `date` is (each pack's
+   * time zone ends its dates; see `closableDates`). Absent: every loan.
+   */
+  readonly jurisdiction?: JurisdictionId;
   readonly batchSize?: number;
   /** Loans walked per set-based quiet chunk (default `quietChunkSize`). */
   readonly quietChunkSize?: number;
@@ -99,7 +105,7 @@ async function closeQuietDates(
       const end = await tx.loans.idAtOffset(chunk, options.quietChunkSize ?? quietChunkSize);
       const below = end !== undefined && (range.below === undefined || end < range.below);
       const within: IdRange = below ? { ...chunk, below: end } : chunk;
-      const count = await tx.loans.closeQuietDate(date, within);
+      const count = await tx.loans.closeQuietDate(date, within, options.jurisdiction);
       if (count > 0) {
         await tx.audit.appendMany([
           {
@@ -107,6 +113,7 @@ async function closeQuietDates(
             kind: "close.quiet",
             subject: date,
             data: {
+              jurisdiction: options.jurisdiction ?? null,
               loans: count,
               from: within.from ?? within.after ?? null,
               below: within.below ?? null,
@@ -138,7 +145,12 @@ async function closeBatch(
   options: CloseOptions,
   products: Map<string, Product>,
 ): Promise<BatchResult> {
-  const loans = await tx.loans.listForClose(date, range, options.batchSize ?? closeBatchSize);
+  const loans = await tx.loans.listForClose(
+    date,
+    range,
+    options.batchSize ?? closeBatchSize,
+    options.jurisdiction,
+  );
   if (loans.length === 0) return { closed: 0, last: undefined, events: [] };
   const now = ctx.clock.now();
   const updated: LoanState[] = [];
@@ -182,7 +194,12 @@ async function closeBatch(
     at: now,
     kind: "close.batch",
     subject: date,
-    data: { loans: loans.length, first: loans[0]?.id ?? null, last: loans.at(-1)?.id ?? null },
+    data: {
+      jurisdiction: options.jurisdiction ?? null,
+      loans: loans.length,
+      first: loans[0]?.id ?? null,
+      last: loans.at(-1)?.id ?? null,
+    },
   });
   await tx.audit.appendMany(leaves);
   return { closed: loans.length, last: loans.at(-1)?.id, events };

@@ -1,4 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import {
+  endedWhere,
+  type JurisdictionDate,
+  lastEndedDates,
+} from "../../app/close/business-dates.js";
 import { closeBusinessDay } from "../../app/close/close-business-day.js";
 import {
   closePartitionsDefault,
@@ -6,9 +11,7 @@ import {
   runClosePartition,
 } from "../../app/close/close-partitioned.js";
 import type { AppContext } from "../../app/context.js";
-import { addDays, type CivilDate, parseCivilDate } from "../../domain/calendar/civil-date.js";
-import { civilDateAt } from "../../domain/calendar/instant.js";
-import { CN1 } from "../../domain/jurisdiction/packs.js";
+import { parseCivilDate } from "../../domain/calendar/civil-date.js";
 import type { Problem } from "../../domain/result.js";
 import { partitionCountMax } from "../../ports/store.js";
 import { configurationFrom, openApp, openCloseQueue } from "../compose.js";
@@ -28,9 +31,10 @@ interface CloseDayOptions {
 }
 
 /**
- * `fenqi close-day [--date D] [--partitions N]`: the daily close of business date D (default:
- * yesterday in the lender's time zone) over the configured store, catching up every date a loan
- * missed. Safe to interrupt and run again. Progress goes to stderr.
+ * `fenqi close-day [--date D] [--partitions N]`: the daily close of business date D over the
+ * configured store, catching up every date a loan missed, jurisdiction by jurisdiction: each
+ * jurisdiction's loans are closed for D where D has ended in its pack's time zone (default: each
+ * one's yesterday). Safe to interrupt and run again. Progress goes to stderr.
  *
  * On SQLite the close runs here, batch after batch. On PostgreSQL (DATABASE_URL) it is cut into
  * N partitions (default 8) on the job queue, which `fenqi worker` processes share; this process
@@ -43,11 +47,16 @@ export async function closeDayCommand(args: readonly string[], io: CommandIo): P
   const config = configurationFrom(process.env);
   const ctx = await openApp(config);
   try {
-    const date = businessDate(ctx, options.value.date);
-    if (!date.ok) return reportProblems(io, "close-day", [date.error]);
-    return config.databaseUrl === undefined
-      ? await closeInProcess(ctx, date.value, io)
-      : await closePartitioned(ctx, config.databaseUrl, date.value, options.value.partitions, io);
+    const dates = businessDates(ctx, options.value.date, io);
+    if (!dates.ok) return reportProblems(io, "close-day", [dates.error]);
+    for (const date of dates.value) {
+      const exit =
+        config.databaseUrl === undefined
+          ? await closeInProcess(ctx, date, io)
+          : await closePartitioned(ctx, config.databaseUrl, date, options.value.partitions, io);
+      if (exit !== exitOk) return exit;
+    }
+    return exitOk;
   } catch (error) {
     io.err(
       `\nfenqi close-day: stopped (${error instanceof Error ? error.name : "error"}); run it again to continue\n`,
@@ -85,16 +94,22 @@ function readOptions(args: readonly string[]):
   return { ok: true, value: { date, partitions } };
 }
 
-/** The date to close: `text`, which must have ended, or yesterday in the lender's time zone. */
-function businessDate(
+/**
+ * What to close: each jurisdiction's `text` date where it has ended in the pack's time zone, or
+ * each jurisdiction's yesterday. A date that has ended nowhere yet is refused; where it has ended
+ * only in some zones, the others are left for a later run and said so.
+ */
+function businessDates(
   ctx: AppContext,
   text: string | undefined,
-): { ok: true; value: CivilDate } | { ok: false; error: Problem } {
-  const today = civilDateAt(ctx.clock.now(), CN1.timeZone);
-  if (text === undefined) return { ok: true, value: addDays(today, -1) };
+  io: CommandIo,
+): { ok: true; value: JurisdictionDate[] } | { ok: false; error: Problem } {
+  const now = ctx.clock.now();
+  if (text === undefined) return { ok: true, value: lastEndedDates(now) };
   const parsed = parseCivilDate(text, "--date");
   if (!parsed.ok) return parsed;
-  if (parsed.value >= today)
+  const { ended, open } = endedWhere(parsed.value, now);
+  if (ended.length === 0)
     return {
       ok: false,
       error: {
@@ -103,13 +118,22 @@ function businessDate(
         message: "--date must be a business date that has ended (before today)",
       },
     };
-  return parsed;
+  for (const d of open)
+    io.err(
+      `fenqi close-day: ${d.date} has not ended in ${d.timeZone}: ${d.jurisdiction} loans not closed\n`,
+    );
+  return { ok: true, value: ended };
 }
 
-async function closeInProcess(ctx: AppContext, date: CivilDate, io: CommandIo): Promise<number> {
+async function closeInProcess(
+  ctx: AppContext,
+  { date, jurisdiction }: JurisdictionDate,
+  io: CommandIo,
+): Promise<number> {
   const total = (await ctx.store.transaction((tx) => tx.loans.idRange())).count;
   const started = Date.now();
   const result = await closeBusinessDay(ctx, date, {
+    jurisdiction,
     onBatch: (closed) => io.err(`\r${progressBar(closed, total)} ${closed}/${total} loans`),
   });
   if (!result.ok)
@@ -119,7 +143,8 @@ async function closeInProcess(ctx: AppContext, date: CivilDate, io: CommandIo): 
   const seconds = secondsSince(started);
   io.err(result.value.loans ? "\n" : "");
   io.out(
-    `fenqi close-day: closed ${date} for ${result.value.loans} loans: ${result.value.quiet} set-based, ` +
+    `fenqi close-day: closed ${date} for ${result.value.loans} loans under ${jurisdiction} products: ` +
+      `${result.value.quiet} set-based, ` +
       `${result.value.loans - result.value.quiet} in ${result.value.batches} batches (${seconds} s)\n`,
   );
   return exitOk;
@@ -128,14 +153,14 @@ async function closeInProcess(ctx: AppContext, date: CivilDate, io: CommandIo): 
 async function closePartitioned(
   ctx: AppContext,
   databaseUrl: string,
-  date: CivilDate,
+  { date, jurisdiction }: JurisdictionDate,
   parts: number,
   io: CommandIo,
 ): Promise<number> {
   const started = Date.now();
   const queue = await openCloseQueue(databaseUrl, process.env);
   try {
-    const planned = await planClose(ctx, queue, date, parts);
+    const planned = await planClose(ctx, queue, date, parts, jurisdiction);
     const worker = await queue.work(
       async (partition) => {
         const result = await runClosePartition(ctx, partition);
@@ -143,7 +168,7 @@ async function closePartitioned(
       },
       { concurrency: ownConcurrency },
     );
-    let progress = await queue.progress(date);
+    let progress = await queue.progress(date, jurisdiction);
     try {
       // pg-boss drops jobs it cannot store without an error (a missing queue): fail, not "done".
       if (progress.total === 0) throw new Error("the close partitions were not enqueued");
@@ -153,7 +178,7 @@ async function closePartitioned(
           `\r${progressBar(progress.done, progress.total)} ${progress.done}/${progress.total} partitions`,
         );
         await sleep(progressPollMs);
-        progress = await queue.progress(date);
+        progress = await queue.progress(date, jurisdiction);
       }
     } finally {
       await worker.stop();
@@ -164,12 +189,12 @@ async function closePartitioned(
     const seconds = secondsSince(started);
     if (progress.failed > 0) {
       io.err(
-        `fenqi close-day: ${progress.failed} of ${progress.total} partitions of ${date} failed after their retries; run it again to retry them\n`,
+        `fenqi close-day: ${progress.failed} of ${progress.total} partitions of ${date} (${jurisdiction}) failed after their retries; run it again to retry them\n`,
       );
       return exitInternal;
     }
     io.out(
-      `fenqi close-day: closed ${date} in ${progress.total} partitions (${planned.length} planned now) (${seconds} s)\n`,
+      `fenqi close-day: closed ${date} in ${progress.total} partitions for loans under ${jurisdiction} products (${planned.length} planned now) (${seconds} s)\n`,
     );
     return exitOk;
   } finally {
