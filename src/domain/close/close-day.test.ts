@@ -1,23 +1,17 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { addDays, type CivilDate, compareDates } from "../calendar/civil-date.js";
-import { CN1 } from "../jurisdiction/packs.js";
 import { balances, type JournalEntry } from "../ledger/journal.js";
 import type { LoanEvent } from "../loan/events.js";
 import type { LoanState } from "../loan/loan.js";
-import { originateLoan } from "../loan/originate.js";
 import { applyPayment } from "../loan/payment.js";
 import { formatAmount } from "../money/amount.js";
 import { CNY } from "../money/currency.js";
 import type { Product } from "../product/product.js";
-import { validateProduct } from "../product/validate-product.js";
 import { closeDay, closeThrough } from "./close-day.js";
+import { cnProduct, originateL1 } from "./fixtures.js";
 
-function product(raw: Record<string, unknown>): Product {
-  const r = validateProduct({ id: "p", ...raw }, CN1, "product");
-  if (!r.ok) throw new Error(JSON.stringify(r.error));
-  return r.value;
-}
+const product = cnProduct;
 
 const penalty = product({
   method: "flat_fee",
@@ -39,15 +33,7 @@ function start(
   count = 12,
   origination: CivilDate = "2026-01-10",
 ): Run {
-  const o = originateLoan({
-    loanId: "L1",
-    orderId: "o",
-    borrowerId: "b",
-    product: p,
-    principal,
-    installments: count,
-    origination,
-  });
+  const o = originateL1(p, principal, count, origination);
   return { loan: o.loan, entries: [...o.entries], events: [] };
 }
 

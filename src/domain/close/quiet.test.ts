@@ -1,20 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { addDays, type CivilDate, compareDates } from "../calendar/civil-date.js";
-import { CN1 } from "../jurisdiction/packs.js";
 import type { LoanState } from "../loan/loan.js";
-import { originateLoan } from "../loan/originate.js";
 import { applyPayment } from "../loan/payment.js";
 import type { Product } from "../product/product.js";
-import { validateProduct } from "../product/validate-product.js";
 import { closeDay, closeThrough } from "./close-day.js";
+import { cnProduct, originateL1 } from "./fixtures.js";
 import { closeQuietly, principalOutstanding, quietThrough } from "./quiet.js";
 
-function product(raw: Record<string, unknown>): Product {
-  const r = validateProduct({ id: "p", ...raw }, CN1, "product");
-  if (!r.ok) throw new Error(JSON.stringify(r.error));
-  return r.value;
-}
+const product = cnProduct;
 
 const flat = product({
   method: "flat_fee",
@@ -25,15 +19,7 @@ const flat = product({
 });
 
 function originate(p: Product, principal = 300000n, origination: CivilDate = "2026-01-10") {
-  return originateLoan({
-    loanId: "L1",
-    orderId: "o",
-    borrowerId: "b",
-    product: p,
-    principal,
-    installments: 3,
-    origination,
-  }).loan;
+  return originateL1(p, principal, 3, origination).loan;
 }
 
 describe("quiet dates", () => {
