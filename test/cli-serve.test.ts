@@ -1,9 +1,10 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { repoRoot } from "./support/run-cli.js";
+import { rateLimitEnv, trustProxyEnv } from "../src/http/hardening.js";
+import { repoRoot, spawnFenqi } from "./support/run-cli.js";
 
 /** How long the server may take to start (it compiles from source and seeds a store). */
 const startTimeoutMs = 30_000;
@@ -59,9 +60,63 @@ describe("fenqi serve with no configuration", () => {
       expect(output).toMatch(
         /overdue handling: strategy each pack's default ladder; channels email, sms, in_app, letter, phone/,
       );
+      // The daily close runs on each jurisdiction's own calendar.
+      expect(output).toContain("daily close of CN loans at 00:30 Asia/Shanghai");
+      expect(output).toContain("daily close of US loans at 00:30 America/New_York");
       expect((await fetch(`${base}/docs/json`)).status).toBe(200);
     } finally {
       child.kill("SIGTERM");
     }
+  });
+});
+
+describe("fenqi serve with a bad rate limit, proxy or close setting", () => {
+  const cases: readonly (readonly [string, string])[] = [
+    [rateLimitEnv, "abc"],
+    [rateLimitEnv, "0"],
+    [rateLimitEnv, "99999999"],
+    [trustProxyEnv, "1"],
+    [trustProxyEnv, "yes"],
+    [trustProxyEnv, "10.0.0.0/33"],
+    ["FENQI_CLOSE_AT", "7:30"],
+    ["FENQI_CLOSE_AT", "24:00"],
+  ];
+  it.each(cases)(
+    "refuses %s=%s with exit 2 and one line naming it, before opening anything",
+    (name, value) => {
+      const dir = mkdtempSync(join(tmpdir(), "fenqi-serve-bad-"));
+      const env = {
+        [rateLimitEnv]: "",
+        [trustProxyEnv]: "",
+        FENQI_CLOSE_AT: "",
+        [name]: value,
+        FENQI_DB: join(dir, "fenqi.db"),
+        PORT: "",
+        LOG_LEVEL: "silent",
+      };
+      const result = spawnFenqi(["serve", "--port", "0"], env);
+      expect(result.code, result.stderr).toBe(2);
+      const lines = result.stderr.split("\n").filter((line) => line !== "");
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(new RegExp(`^fenqi serve: ${name}: ${name} must be `));
+      expect(result.stderr).not.toMatch(/internal error|\n\s+at /);
+      // Nothing started or opened: no banner, no store, no key file.
+      expect(result.stdout).toBe("");
+      expect(readdirSync(dir)).toEqual([]);
+    },
+  );
+
+  it("names both variables when both are bad", () => {
+    const dir = mkdtempSync(join(tmpdir(), "fenqi-serve-bad-"));
+    const result = spawnFenqi(["serve", "--port", "0"], {
+      [rateLimitEnv]: "12.5",
+      [trustProxyEnv]: "2",
+      FENQI_DB: join(dir, "fenqi.db"),
+      PORT: "",
+    });
+    expect(result.code, result.stderr).toBe(2);
+    const lines = result.stderr.split("\n").filter((line) => line !== "");
+    expect(lines.map((line) => line.split(":")[1]?.trim())).toEqual([rateLimitEnv, trustProxyEnv]);
+    expect(readdirSync(dir)).toEqual([]);
   });
 });

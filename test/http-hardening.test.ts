@@ -1,14 +1,19 @@
-import type { LightMyRequestResponse } from "fastify";
+import Fastify, { type LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppContext } from "../src/app/context.js";
 import { idPattern } from "../src/domain/borrower/borrower-input.js";
 import {
   apiContentSecurityPolicy,
   docsContentSecurityPolicy,
+  edgeSettingsFor,
+  edgeSettingsOf,
+  parseRateLimitPerMinute,
+  parseTrustProxy,
   rateLimitEnv,
   rateLimitPerMinuteDefault,
   rateLimitPerMinuteMax,
-  rateLimitPerMinuteOf,
+  type TrustProxy,
+  trustProxyEnv,
 } from "../src/http/hardening.js";
 import { apiPrefix, bodyLimitBytes, buildServer } from "../src/http/server.js";
 import { expectProblem, type HttpHarness, json, openHttpHarness } from "./support/http.js";
@@ -125,6 +130,34 @@ describe.each(storeKinds)("the hardened edge on %s", (kind: StoreKind) => {
     }
   });
 
+  it("counts each client behind a trusted proxy on its own, and all behind an untrusted one together", async () => {
+    // Every request arrives from the proxy at 10.0.0.9 and names its client in X-Forwarded-For.
+    const from = (client: string) => ({
+      method: "GET" as const,
+      url: "/healthz",
+      remoteAddress: "10.0.0.9",
+      headers: { "x-forwarded-for": client },
+    });
+    /** Spends 203.0.113.1's budget of 2, then answers what 203.0.113.2's first request gets. */
+    const secondClientAfterFirstSpent = async (trustProxy: TrustProxy) => {
+      const app = await buildServer(h.ctx, { rateLimitPerMinute: 2, trustProxy });
+      try {
+        for (let i = 0; i < 2; i++) {
+          expect((await app.inject(from("203.0.113.1"))).statusCode).toBe(200);
+        }
+        expectProblem(await app.inject(from("203.0.113.1")), 429, "rate_limited");
+        return (await app.inject(from("203.0.113.2"))).statusCode;
+      } finally {
+        await app.close();
+      }
+    };
+    expect(await secondClientAfterFirstSpent(true)).toBe(200);
+    expect(await secondClientAfterFirstSpent(["10.0.0.0/8"])).toBe(200);
+    // Off, or a list without the proxy: X-Forwarded-For is not believed, one budget for all.
+    expect(await secondClientAfterFirstSpent(false)).toBe(429);
+    expect(await secondClientAfterFirstSpent(["192.0.2.1"])).toBe(429);
+  });
+
   it("refuses a body one byte over the limit with a 413 problem, and reads one at the limit", async () => {
     const ofSize = (size: number) => {
       const shell = JSON.stringify({ note: "" }).length;
@@ -238,24 +271,119 @@ describe.each(storeKinds)("the hardened edge on %s", (kind: StoreKind) => {
   });
 });
 
-describe("the rate limit's configuration", () => {
-  it("takes the server option, else FENQI_RATE_LIMIT_PER_MINUTE, else the default", () => {
-    expect(rateLimitPerMinuteOf(undefined, {})).toBe(rateLimitPerMinuteDefault);
-    expect(rateLimitPerMinuteOf(undefined, { [rateLimitEnv]: "" })).toBe(rateLimitPerMinuteDefault);
-    expect(rateLimitPerMinuteOf(undefined, { [rateLimitEnv]: "120" })).toBe(120);
-    expect(rateLimitPerMinuteOf(7, { [rateLimitEnv]: "120" })).toBe(7);
-    expect(rateLimitPerMinuteOf(undefined, { [rateLimitEnv]: String(rateLimitPerMinuteMax) })).toBe(
-      rateLimitPerMinuteMax,
-    );
+describe("the edge's configuration", () => {
+  it("reads FENQI_RATE_LIMIT_PER_MINUTE: unset or empty is the default, else a whole number in range", () => {
+    expect(parseRateLimitPerMinute(undefined)).toEqual({
+      ok: true,
+      value: rateLimitPerMinuteDefault,
+    });
+    expect(parseRateLimitPerMinute("")).toEqual({ ok: true, value: rateLimitPerMinuteDefault });
+    expect(parseRateLimitPerMinute("120")).toEqual({ ok: true, value: 120 });
+    expect(parseRateLimitPerMinute("1")).toEqual({ ok: true, value: 1 });
+    expect(parseRateLimitPerMinute(String(rateLimitPerMinuteMax))).toEqual({
+      ok: true,
+      value: rateLimitPerMinuteMax,
+    });
   });
 
-  it("refuses a value that is not a whole number in range, at startup", () => {
-    for (const bad of ["0", "-1", "1e3", "12.5", "abc", " 60", "99999999"]) {
-      expect(() => rateLimitPerMinuteOf(undefined, { [rateLimitEnv]: bad }), bad).toThrow(
-        rateLimitEnv,
-      );
+  it("refuses a rate limit that is not a whole number in range, naming the variable", () => {
+    const bad = [
+      "0",
+      "-1",
+      "1e3",
+      "12.5",
+      "abc",
+      " 60",
+      "99999999",
+      String(rateLimitPerMinuteMax + 1),
+    ];
+    for (const text of bad) {
+      const parsed = parseRateLimitPerMinute(text);
+      expect(parsed.ok, text).toBe(false);
+      if (!parsed.ok) expect(parsed.error.field).toBe(rateLimitEnv);
     }
-    expect(() => rateLimitPerMinuteOf(0, {})).toThrow(rateLimitEnv);
-    expect(() => rateLimitPerMinuteOf(rateLimitPerMinuteMax + 1, {})).toThrow(rateLimitEnv);
+  });
+
+  it("reads FENQI_TRUST_PROXY: unset or empty is off, true, or a list of addresses and ranges", () => {
+    expect(parseTrustProxy(undefined)).toEqual({ ok: true, value: false });
+    expect(parseTrustProxy("")).toEqual({ ok: true, value: false });
+    expect(parseTrustProxy("true")).toEqual({ ok: true, value: true });
+    expect(parseTrustProxy("10.0.0.1")).toEqual({ ok: true, value: ["10.0.0.1"] });
+    expect(parseTrustProxy("10.0.0.1, 10.1.0.0/16,fd00::/8,::1,loopback")).toEqual({
+      ok: true,
+      value: ["10.0.0.1", "10.1.0.0/16", "fd00::/8", "::1", "loopback"],
+    });
+  });
+
+  it("refuses a hop count and any list Fastify could not compile, naming the variable", () => {
+    const bad = [
+      "1",
+      "2",
+      "false",
+      "TRUE",
+      "yes",
+      "10.0.0.0/33",
+      "10.0.0.0/0",
+      "::1/129",
+      "10.0.0",
+      "010.0.0.1",
+      "10.0.0.1,",
+      "10.0.0.1/8/9",
+      "10.0.0.0/255.0.0.0",
+      "proxy.example.com",
+    ];
+    for (const text of bad) {
+      const parsed = parseTrustProxy(text);
+      expect(parsed.ok, text).toBe(false);
+      if (!parsed.ok) expect(parsed.error.field).toBe(trustProxyEnv);
+    }
+  });
+
+  it("accepts only lists Fastify compiles", async () => {
+    const lists = [
+      "10.0.0.1",
+      "10.0.0.0/8,192.168.1.0/24",
+      "::1/128,fe80::1%eth0",
+      "::ffff:10.0.0.1/120",
+      "linklocal,uniquelocal",
+    ];
+    for (const text of lists) {
+      const parsed = parseTrustProxy(text);
+      expect(parsed.ok, text).toBe(true);
+      if (!parsed.ok || typeof parsed.value === "boolean") continue;
+      // Fastify compiles the list when it is created and throws on an entry it cannot read.
+      await Fastify({ trustProxy: [...parsed.value] }).close();
+    }
+  });
+
+  it("reports every bad variable at once", () => {
+    const both = edgeSettingsOf({ [rateLimitEnv]: "abc", [trustProxyEnv]: "1" });
+    expect(both.ok).toBe(false);
+    if (!both.ok) expect(both.error.map((p) => p.field)).toEqual([rateLimitEnv, trustProxyEnv]);
+    expect(edgeSettingsOf({ [rateLimitEnv]: "60", [trustProxyEnv]: "10.0.0.1" })).toEqual({
+      ok: true,
+      value: { rateLimitPerMinute: 60, trustProxy: ["10.0.0.1"] },
+    });
+  });
+
+  it("takes the server options over the environment, and throws on a bad one of either", () => {
+    const badEnv = { [rateLimitEnv]: "abc", [trustProxyEnv]: "1" };
+    expect(edgeSettingsFor({ rateLimitPerMinute: 7, trustProxy: ["10.0.0.1"] }, badEnv)).toEqual({
+      rateLimitPerMinute: 7,
+      trustProxy: ["10.0.0.1"],
+    });
+    expect(edgeSettingsFor({}, { [rateLimitEnv]: "120", [trustProxyEnv]: "true" })).toEqual({
+      rateLimitPerMinute: 120,
+      trustProxy: true,
+    });
+    // A caller that did not validate the environment first (`fenqi serve` does) fails loudly.
+    expect(() => edgeSettingsFor({ trustProxy: false }, badEnv)).toThrow(rateLimitEnv);
+    expect(() => edgeSettingsFor({ rateLimitPerMinute: 7 }, badEnv)).toThrow(trustProxyEnv);
+    expect(() => edgeSettingsFor({ rateLimitPerMinute: 0 }, {})).toThrow("rateLimitPerMinute");
+    expect(() => edgeSettingsFor({ rateLimitPerMinute: rateLimitPerMinuteMax + 1 }, {})).toThrow(
+      "rateLimitPerMinute",
+    );
+    expect(() => edgeSettingsFor({ trustProxy: ["not an address"] }, {})).toThrow("trustProxy");
+    expect(() => edgeSettingsFor({ trustProxy: [] }, {})).toThrow("trustProxy");
   });
 });

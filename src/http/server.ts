@@ -12,7 +12,7 @@ import {
   sessionCookieName,
   sessionScheme,
 } from "./auth.js";
-import { installHardening, rateLimitPerMinuteOf } from "./hardening.js";
+import { edgeSettingsFor, installHardening, type TrustProxy } from "./hardening.js";
 import {
   frameworkErrorHandler,
   installProblemHandlers,
@@ -46,6 +46,11 @@ export interface ServerOptions {
    * environment's FENQI_RATE_LIMIT_PER_MINUTE, else `rateLimitPerMinuteDefault`.
    */
   readonly rateLimitPerMinute?: number;
+  /**
+   * Which reverse proxies' X-Forwarded-For gives `request.ip`, which the rate limit counts by
+   * (src/http/hardening.ts). Default: the environment's FENQI_TRUST_PROXY, else none.
+   */
+  readonly trustProxy?: TrustProxy;
 }
 
 /** Keys whose values are personal data or secrets, redacted wherever they appear in a log line. */
@@ -129,17 +134,18 @@ export async function buildServer(
   ctx: AppContext,
   options: ServerOptions = {},
 ): Promise<FastifyInstance> {
+  const edge = edgeSettingsFor(options, process.env);
   const app = Fastify({
     logger: loggerOptions(options.logger),
     bodyLimit: bodyLimitBytes,
     frameworkErrors: frameworkErrorHandler,
+    // Fastify's type wants a mutable array; it only reads the list.
+    trustProxy: typeof edge.trustProxy === "boolean" ? edge.trustProxy : [...edge.trustProxy],
   })
     .setValidatorCompiler(TypeBoxValidatorCompiler)
     .withTypeProvider<TypeBoxTypeProvider>();
   // First, so headers and the rate limit apply before authentication reads the store.
-  await installHardening(app, {
-    rateLimitPerMinute: rateLimitPerMinuteOf(options.rateLimitPerMinute, process.env),
-  });
+  await installHardening(app, { rateLimitPerMinute: edge.rateLimitPerMinute });
   // JSON only: Fastify would otherwise read text/plain bodies as strings.
   app.removeContentTypeParser("text/plain");
   installProblemHandlers(app);

@@ -2,7 +2,8 @@ import { checkpointSignerOf } from "../../adapters/crypto/checkpoint-signer.js";
 import { loadKeyMaterial } from "../../adapters/crypto/key-file.js";
 import type { Dispatch } from "../../app/contacts/dispatch.js";
 import type { AppContext } from "../../app/context.js";
-import { CN1 } from "../../domain/jurisdiction/packs.js";
+import type { Problem } from "../../domain/result.js";
+import { edgeSettingsOf } from "../../http/hardening.js";
 import { buildServer } from "../../http/server.js";
 import {
   type CheckpointSchedulerHandle,
@@ -11,7 +12,8 @@ import {
   startCheckpointScheduler,
 } from "../../jobs/checkpoint-scheduler.js";
 import {
-  parseCloseTime,
+  type CloseSchedule,
+  dailyCloseSchedules,
   type SchedulerHandle,
   startCloseScheduler,
 } from "../../jobs/close-scheduler.js";
@@ -41,7 +43,9 @@ interface ServeOptions {
  * (`DATABASE_URL`, else `FENQI_DB`, else ./fenqi.db — seeded with the demo data when it is
  * empty and nothing was configured) until SIGINT or SIGTERM, then closes the server — letting
  * requests in flight finish — and the store. The port is `--port`, else `PORT`, else 3000; the
- * log level `LOG_LEVEL` (default info; JSON lines on stdout, without personal data).
+ * log level `LOG_LEVEL` (default info; JSON lines on stdout, without personal data). The rate
+ * limit is `FENQI_RATE_LIMIT_PER_MINUTE` and the trusted proxies `FENQI_TRUST_PROXY`
+ * (src/http/hardening.ts); a bad value of either is refused before anything starts.
  *
  * `stop` is for tests: it replaces the signals.
  */
@@ -52,6 +56,11 @@ export async function serveCommand(
 ): Promise<number> {
   const options = readOptions(args, process.env.PORT);
   if (!options.ok) return reportProblems(io, "serve", [options.problem]);
+  // Before anything is opened: a bad limit or proxy list is bad input, not a failed start.
+  const edge = edgeSettingsOf(process.env);
+  const closes = closeSchedulesOf(process.env);
+  const problems = [...(edge.ok ? [] : edge.error), ...(closes.ok ? [] : [closes.error])];
+  if (!edge.ok || !closes.ok) return reportProblems(io, "serve", problems);
   const config = configurationFrom(process.env);
   // With no configuration at all, a newcomer's first `fenqi serve` shows the demo loans; a store
   // someone configured (FENQI_DB or DATABASE_URL) is never seeded behind their back.
@@ -60,7 +69,8 @@ export async function serveCommand(
   }
   const ctx: AppContext = await openApp(config);
   try {
-    const app = await buildServer(ctx, { logger: { level: process.env.LOG_LEVEL || "info" } });
+    const logger = { level: process.env.LOG_LEVEL || "info" };
+    const app = await buildServer(ctx, { logger, ...edge.value });
     try {
       const { port, host } = options.value;
       try {
@@ -74,7 +84,7 @@ export async function serveCommand(
       const address = app.server.address();
       const bound = typeof address === "object" && address ? address.port : port;
       io.out(`fenqi serving on http://${host}:${bound} (docs at /docs)\n`);
-      const scheduler = startDailyClose(ctx, io);
+      const schedulers = startDailyCloses(ctx, closes.value, io);
       const checkpoints = startCheckpoints(ctx, config.keyFile, io);
       const dispatch = openDispatch(process.env);
       const contacts = startContacts(ctx, dispatch, io);
@@ -82,7 +92,7 @@ export async function serveCommand(
         // Listen for the signals only now: a handler would keep Ctrl-C from ending a failed start.
         await (stop ?? signalled());
       } finally {
-        scheduler?.stop();
+        for (const scheduler of schedulers) scheduler.stop();
         await checkpoints?.stop();
         await contacts?.stop();
         await closeDispatch(dispatch);
@@ -133,19 +143,42 @@ function signalled(): Promise<NodeJS.Signals> {
   });
 }
 
-/** The close time of the embedded deployment: `FENQI_CLOSE_AT` (local HH:MM, "off" to disable), default 00:30. */
+/**
+ * The close time of the embedded deployment: `FENQI_CLOSE_AT` (HH:MM, "off" to disable), default
+ * 00:30, in each jurisdiction's own time zone: each one's loans are closed just after its
+ * business date ends. Anything else is refused before the server starts: a close that silently
+ * never runs would let days past due and late charges stand still.
+ */
 export const defaultCloseAt = "00:30";
 
-function startDailyClose(ctx: AppContext, io: CommandIo): SchedulerHandle | undefined {
-  const text = process.env.FENQI_CLOSE_AT || defaultCloseAt;
-  if (text === "off") return undefined;
-  const schedule = parseCloseTime(text, CN1.timeZone);
-  if (!schedule) {
-    io.err(`fenqi serve: FENQI_CLOSE_AT must be HH:MM or off; the daily close will not run\n`);
-    return undefined;
-  }
-  io.out(`daily close at ${text} ${schedule.timeZone}\n`);
-  return startCloseScheduler(ctx, schedule, (line) => io.out(`fenqi serve: ${line}\n`));
+function closeSchedulesOf(
+  env: Readonly<Record<string, string | undefined>>,
+): { ok: true; value: readonly CloseSchedule[] } | { ok: false; error: Problem } {
+  const text = env.FENQI_CLOSE_AT || defaultCloseAt;
+  if (text === "off") return { ok: true, value: [] };
+  const schedules = dailyCloseSchedules(text);
+  return schedules
+    ? { ok: true, value: schedules }
+    : {
+        ok: false,
+        error: {
+          code: "close_at.invalid",
+          field: "FENQI_CLOSE_AT",
+          message: "FENQI_CLOSE_AT must be a time HH:MM (00:00 to 23:59) or off",
+        },
+      };
+}
+
+function startDailyCloses(
+  ctx: AppContext,
+  schedules: readonly CloseSchedule[],
+  io: CommandIo,
+): SchedulerHandle[] {
+  return schedules.map((schedule) => {
+    const at = `${String(schedule.hour).padStart(2, "0")}:${String(schedule.minute).padStart(2, "0")}`;
+    io.out(`daily close of ${schedule.jurisdiction} loans at ${at} ${schedule.timeZone}\n`);
+    return startCloseScheduler(ctx, schedule, (line) => io.out(`fenqi serve: ${line}\n`));
+  });
 }
 
 /**
