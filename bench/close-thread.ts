@@ -8,7 +8,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { openStore } from "../src/adapters/store/open-store.js";
 import { closeBusinessDay } from "../src/app/close/close-business-day.js";
 import type { IdRange } from "../src/ports/store.js";
-import { benchContext, closeDate } from "./close.js";
+import { benchContext, benchJurisdiction, closeDate } from "./close.js";
 
 export interface RunnerJob {
   readonly url: string;
@@ -29,7 +29,10 @@ const ctx = benchContext(store, job.runner);
 const say = (message: RunnerMessage) => port.postMessage(message);
 port.once("message", async () => {
   try {
-    const report = await closeBusinessDay(ctx, closeDate, { range: job.range });
+    const report = await closeBusinessDay(ctx, closeDate, {
+      range: job.range,
+      jurisdiction: benchJurisdiction,
+    });
     say(
       report.ok
         ? { loans: report.value.loans, quiet: report.value.quiet }

@@ -56,6 +56,8 @@ const installmentsPerLoan = 3;
 const postgresRunners = 2;
 /** The business date closed: every loan is closed through the day before. */
 export const closeDate: CivilDate = "2026-06-15";
+/** The portfolio's jurisdiction: the close runs scoped to it, as close-day and serve run it. */
+export const benchJurisdiction = "CN";
 /** The business clock: the close date's evening in Shanghai. */
 const now = Date.UTC(2026, 5, 15, 12);
 /** The product's daily penalty, in units of 1/10000 of the unpaid principal per day. */
@@ -371,7 +373,7 @@ function closedAll(seconds: number, reports: readonly { loans: number; quiet: nu
 /** fenqi's close of the date over the whole portfolio, in this process (SQLite: one writer). */
 async function fenqiClose(ctx: AppContext): Promise<Closed> {
   const started = performance.now();
-  const report = await closeBusinessDay(ctx, closeDate);
+  const report = await closeBusinessDay(ctx, closeDate, { jurisdiction: benchJurisdiction });
   if (!report.ok) throw new Error(report.error.message);
   return closedAll((performance.now() - started) / 1000, [report.value]);
 }
