@@ -25,6 +25,12 @@ Usage:
                            create a person who logs in (R: borrower, agent, supervisor,
                            compliance, auditor, admin; a borrower names their borrower id);
                            prints a generated password once, or reads one line from stdin
+  fenqi user disable USERNAME | fenqi user enable USERNAME
+                           refuse (or allow again) the user's logins; disabling ends their
+                           open sessions at once
+  fenqi user password USERNAME
+                           set the password read from the first line of stdin (never an
+                           argument); ends the user's sessions and lifts a login lock
   fenqi close-day [--date D] [--partitions N]
                            run the daily close of D (default yesterday), catching up missed dates;
                            on PostgreSQL cut into N partitions (default 8) shared with workers

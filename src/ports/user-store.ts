@@ -23,6 +23,19 @@ export interface UserRepository {
   /** Inserts a user; false when the username (its hash) is taken. */
   insert(user: UserRecord): Promise<boolean>;
   get(id: string): Promise<UserRecord | undefined>;
+  /**
+   * A user read under a row lock held until the transaction ends (PostgreSQL `FOR UPDATE`;
+   * SQLite's transactions are serial already), so a login that opens a session cannot pass a
+   * concurrent disable or password change that would have closed it.
+   */
+  getLocked(id: string): Promise<UserRecord | undefined>;
+  /**
+   * Disables the user at `at`, or enables them again with `undefined`. False when they were
+   * already so (nothing changed; an erased borrower's login keeps its first `disabledAt`).
+   */
+  setDisabled(id: string, at: Instant | undefined): Promise<boolean>;
+  /** Replaces the stored password hash. */
+  setPasswordHash(id: string, passwordHash: string): Promise<void>;
   findByUsernameHash(hash: string): Promise<UserRecord | undefined>;
   /**
    * An erased borrower's logins: disabled, and the username's keyed hash replaced by a value
@@ -49,6 +62,16 @@ export interface SessionRepository {
   get(idHash: string): Promise<SessionRecord | undefined>;
   /** Ends a session (logout); ending one already ended keeps the first instant. */
   end(idHash: string, at: Instant): Promise<void>;
+  /**
+   * Ends every session of the user still open at `at` (not ended, not expired), in one statement;
+   * returns how many.
+   */
+  endAllOfUser(userId: string, at: Instant): Promise<number>;
+  /**
+   * Deletes up to `limit` sessions expired at `at` (`expiresAt <= at`, ended or not) in one
+   * statement; returns how many. Live sessions are kept.
+   */
+  deleteExpired(at: Instant, limit: number): Promise<number>;
 }
 
 /**
@@ -64,4 +87,13 @@ export interface LoginThrottleRepository {
   lockedUntil(usernameHash: string): Promise<Instant | undefined>;
   /** Locks the username until `until` (replacing an earlier lock). */
   lock(usernameHash: string, until: Instant): Promise<void>;
+  /** Lifts the username's lock, if any; true when there was one still in force at `at`. */
+  unlock(usernameHash: string, at: Instant): Promise<boolean>;
+  /**
+   * Deletes, in one statement, failures before `before` of up to `limit` (username, instant)
+   * pairs — identical pairs go together — across every username; returns how many rows.
+   */
+  deleteFailuresBefore(before: Instant, limit: number): Promise<number>;
+  /** Deletes up to `limit` locks that ended at or before `at`, in one statement; returns how many. */
+  deleteLocksEndedBy(at: Instant, limit: number): Promise<number>;
 }

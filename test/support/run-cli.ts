@@ -14,13 +14,19 @@ export interface CliResult {
 
 /**
  * Runs `fenqi` as a user does: a separate process through the package's bin. Its store lives in a
- * fresh temporary folder (FENQI_DB), so a test never touches a developer's ./fenqi.db.
+ * fresh temporary folder (FENQI_DB), so a test never touches a developer's ./fenqi.db. `stdin`,
+ * when given, is piped to the process (a password, as an operator pipes one in).
  */
-export function spawnFenqi(args: readonly string[], env: NodeJS.ProcessEnv = {}): CliResult {
+export function spawnFenqi(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+  stdin?: string,
+): CliResult {
   const dir = mkdtempSync(join(tmpdir(), "fenqi-cli-"));
   const r = spawnSync(process.execPath, [join(repoRoot, "bin/fenqi.js"), ...args], {
     cwd: repoRoot,
     encoding: "utf8",
+    ...(stdin === undefined ? {} : { input: stdin }),
     timeout: 60_000,
     env: { ...process.env, DATABASE_URL: "", FENQI_DB: join(dir, "fenqi.db"), ...env },
   });

@@ -40,7 +40,7 @@ export function storeTx(db: Db, dialect: StoreDialect): StoreTx {
     choices: new SqlChoiceRepository(db),
     deliveries: new SqlDeliveryRepository(db),
     privacy: new SqlPrivacyRepository(db),
-    users: new SqlUserRepository(db),
+    users: new SqlUserRepository(db, dialect),
     sessions: new SqlSessionRepository(db),
     loginThrottle: new SqlLoginThrottleRepository(db),
   };

@@ -16,10 +16,14 @@ import {
   optional,
   optionalNumber,
 } from "./codec.js";
+import type { StoreDialect } from "./dialect.js";
 
 /** Users, found by id or by the keyed hash of their username (migration 0006). */
 export class SqlUserRepository implements UserRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly dialect: StoreDialect,
+  ) {}
 
   async insert(user: UserRecord): Promise<boolean> {
     const result = await this.db
@@ -45,6 +49,35 @@ export class SqlUserRepository implements UserRepository {
       .where("id", "=", id)
       .executeTakeFirst();
     return row && userOf(row);
+  }
+
+  async getLocked(id: string): Promise<UserRecord | undefined> {
+    const row = await this.db
+      .selectFrom("users")
+      .selectAll()
+      .where("id", "=", id)
+      // SQLite has no FOR UPDATE: its transactions begin IMMEDIATE and never overlap.
+      .$if(this.dialect === "postgres", (q) => q.forUpdate())
+      .executeTakeFirst();
+    return row && userOf(row);
+  }
+
+  async setDisabled(id: string, at: number | undefined): Promise<boolean> {
+    const result = await this.db
+      .updateTable("users")
+      .set({ disabled_at: nullableInt8(at, "user.disabledAt") })
+      .where("id", "=", id)
+      .where("disabled_at", at === undefined ? "is not" : "is", null)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  }
+
+  async setPasswordHash(id: string, passwordHash: string): Promise<void> {
+    await this.db
+      .updateTable("users")
+      .set({ password_hash: passwordHash })
+      .where("id", "=", id)
+      .execute();
   }
 
   async closeForBorrower(borrowerId: string, at: number): Promise<number> {
@@ -135,6 +168,33 @@ export class SqlSessionRepository implements SessionRepository {
       .where("ended_at", "is", null)
       .execute();
   }
+
+  async endAllOfUser(userId: string, at: number): Promise<number> {
+    const instant = int8OfNumber(at, "session.endedAt");
+    const result = await this.db
+      .updateTable("sessions")
+      .set({ ended_at: instant })
+      .where("user_id", "=", userId)
+      .where("ended_at", "is", null)
+      .where("expires_at", ">", instant)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  async deleteExpired(at: number, limit: number): Promise<number> {
+    // Neither store has DELETE … LIMIT (SQLite only when compiled for it): the bound is a keyed
+    // subquery, which the expires_at index of migration 0009 answers without a scan.
+    const expired = this.db
+      .selectFrom("sessions")
+      .select("id_hash")
+      .where("expires_at", "<=", int8OfNumber(at, "at"))
+      .limit(limit);
+    const result = await this.db
+      .deleteFrom("sessions")
+      .where("id_hash", "in", expired)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
 }
 
 /** The login throttle: failures per username hash within a window, and the locks they set. */
@@ -180,5 +240,44 @@ export class SqlLoginThrottleRepository implements LoginThrottleRepository {
       .values({ username_hash: usernameHash, locked_until: lockedUntil })
       .onConflict((oc) => oc.column("username_hash").doUpdateSet({ locked_until: lockedUntil }))
       .execute();
+  }
+
+  async unlock(usernameHash: string, at: number): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom("login_locks")
+      .where("username_hash", "=", usernameHash)
+      .returning("locked_until")
+      .executeTakeFirst();
+    return result !== undefined && numberOf(result.locked_until, "login_locks.locked_until") > at;
+  }
+
+  async deleteFailuresBefore(before: number, limit: number): Promise<number> {
+    // The table has no key of its own: a (username, instant) pair names the rows to delete, so
+    // one statement removes at most `limit` pairs (identical pairs, all stale, go together).
+    const stale = this.db
+      .selectFrom("login_failures")
+      .select(["username_hash", "at"])
+      .where("at", "<", int8OfNumber(before, "before"))
+      .limit(limit);
+    const result = await this.db
+      .deleteFrom("login_failures")
+      .where((eb) =>
+        eb(eb.refTuple("username_hash", "at"), "in", stale.$asTuple("username_hash", "at")),
+      )
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  async deleteLocksEndedBy(at: number, limit: number): Promise<number> {
+    const ended = this.db
+      .selectFrom("login_locks")
+      .select("username_hash")
+      .where("locked_until", "<=", int8OfNumber(at, "at"))
+      .limit(limit);
+    const result = await this.db
+      .deleteFrom("login_locks")
+      .where("username_hash", "in", ended)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 }

@@ -47,8 +47,8 @@ const badCredentials = "wrong username or password";
 
 /**
  * Logs a person in: answers a new session, or `unauthorized` for a wrong username or password
- * (the same answer for both), or `too_many_attempts` while the username is locked — even with
- * the right password. Every failure is an audit leaf naming the username only by its keyed hash;
+ * or a disabled user (the same answer for all three), or `too_many_attempts` while the username
+ * is locked — even with the right password. Every failure is an audit leaf naming the username only by its keyed hash;
  * the `loginThrottle.failuresMax`-th failure within the window locks the username for
  * `loginThrottle.lockMs`. Failures are counted per username whether or not it exists, so the
  * throttle tells nobody which usernames are real.
@@ -73,11 +73,15 @@ export async function login(
   }
   const stored = user?.passwordHash ?? (await decoyHash(passwords));
   const matches = await passwords.verify(input.password, stored);
-  if (!matches || !user || user.disabledAt !== undefined) {
+  const opened =
+    matches && user && user.disabledAt === undefined
+      ? await openSession(ctx, user, usernameHash, at)
+      : undefined;
+  if (!opened) {
     await ctx.store.transaction((tx) => recordFailure(tx, at, usernameHash));
     return appFail("unauthorized", badCredentials);
   }
-  return appOk(await openSession(ctx, user, usernameHash, at));
+  return appOk(opened);
 }
 
 async function auditFailure(tx: StoreTx, at: number, usernameHash: string, reason: string) {
@@ -99,12 +103,18 @@ async function recordFailure(tx: StoreTx, at: number, usernameHash: string): Pro
   await audit(tx, at, "auth.login_locked", "login", { username: usernameHash, until });
 }
 
+/**
+ * Opens a session for `user` as read before the password was checked, unless the user changed
+ * meanwhile: a disable or a password change that committed during the (slow) verification wins,
+ * and the row lock keeps one from committing between this check and the new session, which it
+ * would then not have ended. Undefined when the user changed.
+ */
 async function openSession(
   ctx: AppContext,
   user: UserRecord,
   usernameHash: string,
   at: number,
-): Promise<LoginResult> {
+): Promise<LoginResult | undefined> {
   const passwords = passwordsOf(ctx);
   const sessionId = passwords.newSecret();
   const csrfToken = passwords.newSecret();
@@ -116,11 +126,16 @@ async function openSession(
     expiresAt: at + sessionTtlMs,
     endedAt: undefined,
   };
-  await ctx.store.transaction(async (tx) => {
+  const opened = await ctx.store.transaction(async (tx) => {
+    const current = await tx.users.getLocked(user.id);
+    if (!current || current.disabledAt !== undefined) return false;
+    if (current.passwordHash !== user.passwordHash) return false;
     await tx.loginThrottle.clearFailures(usernameHash);
     await tx.sessions.insert(session);
     await audit(tx, at, "auth.login", user.id, { role: user.role });
+    return true;
   });
+  if (!opened) return undefined;
   return { user: userView(user), sessionId, csrfToken, expiresAt: session.expiresAt };
 }
 

@@ -52,12 +52,19 @@ function checkInput(input: UserInput): Problem[] {
     const message = "a borrower user names its borrower; a staff user names none";
     problems.push({ code: "field.borrower", field: "borrowerId", message });
   }
-  const length = [...input.password].length;
-  if (length < passwordLengthMin || length > passwordLengthMax) {
-    const message = `${passwordLengthMin}–${passwordLengthMax} characters`;
-    problems.push({ code: "field.length", field: "password", message });
-  }
+  problems.push(...passwordProblems(input.password));
   return problems;
+}
+
+/**
+ * The password rules, one set for creating a user and for setting a new password: a length in
+ * characters (code points) from `passwordLengthMin` to `passwordLengthMax`.
+ */
+export function passwordProblems(password: string): Problem[] {
+  const length = [...password].length;
+  if (length >= passwordLengthMin && length <= passwordLengthMax) return [];
+  const message = `${passwordLengthMin}–${passwordLengthMax} characters`;
+  return [{ code: "field.length", field: "password", message }];
 }
 
 /**

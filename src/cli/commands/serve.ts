@@ -18,6 +18,7 @@ import {
   startCloseScheduler,
 } from "../../jobs/close-scheduler.js";
 import { type RunnerHandle, startContactRunner } from "../../jobs/contact-runner.js";
+import { housekeepingIntervalMs, startHousekeeping } from "../../jobs/housekeeping.js";
 import {
   closeDispatch,
   configurationFrom,
@@ -86,6 +87,9 @@ export async function serveCommand(
       io.out(`fenqi serving on http://${host}:${bound} (docs at /docs)\n`);
       const schedulers = startDailyCloses(ctx, closes.value, io);
       const checkpoints = startCheckpoints(ctx, config.keyFile, io);
+      const housekeeping = startHousekeeping(ctx, housekeepingIntervalMs, (line) =>
+        io.out(`fenqi serve: ${line}\n`),
+      );
       const dispatch = openDispatch(process.env);
       const contacts = startContacts(ctx, dispatch, io);
       try {
@@ -94,6 +98,7 @@ export async function serveCommand(
       } finally {
         for (const scheduler of schedulers) scheduler.stop();
         await checkpoints?.stop();
+        await housekeeping.stop();
         await contacts?.stop();
         await closeDispatch(dispatch);
       }

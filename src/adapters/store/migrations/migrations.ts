@@ -8,6 +8,7 @@ import { checkpointsMigration } from "./0005-checkpoints.js";
 import { usersMigration } from "./0006-users.js";
 import { privacyMigration } from "./0007-privacy.js";
 import { quietCloseMigration } from "./0008-quiet-close.js";
+import { loginHousekeepingMigration } from "./0009-login-housekeeping.js";
 
 /**
  * Every migration, in code: no directory scan, so a bundled or compiled build migrates the same
@@ -24,6 +25,7 @@ export function migrationsFor(dialect: StoreDialect): Record<string, Migration> 
     "0006-users": usersMigration(dialect),
     "0007-privacy": privacyMigration(dialect),
     "0008-quiet-close": quietCloseMigration,
+    "0009-login-housekeeping": loginHousekeepingMigration,
   };
 }
 
