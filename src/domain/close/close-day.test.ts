@@ -196,6 +196,25 @@ describe("daily close", () => {
     expect(recovered.events.filter((e) => e.type === "due")).toEqual(
       of(closeTo(start(p, 300000n, 3), p, "2026-03-20").events, "due"),
     );
+    // The loss booked at the charge-off is released by what the recovery paid: the allowance
+    // stays equal to what is still receivable.
+    const receivable = (b: Map<string, bigint>) =>
+      [...b].filter(([a]) => a.startsWith("loan:L1:")).reduce((s, [, v]) => s + v, 0n);
+    const chargedOff = closeTo(start(p, 300000n, 3), p, "2026-03-20");
+    const atChargeOff = balances(chargedOff.entries);
+    const loss = atChargeOff.get("lender:write_off_expense") ?? 0n;
+    expect(loss).toBe(receivable(atChargeOff));
+    expect(atChargeOff.get("lender:charge_off_allowance")).toBe(-loss);
+    const partly = pay(chargedOff, p, "2026-03-21", 100000n);
+    const afterPart = balances(partly.entries);
+    expect(afterPart.get("lender:write_off_expense")).toBe(loss - 100000n);
+    expect(afterPart.get("lender:charge_off_allowance")).toBe(-receivable(afterPart));
+    // Paid in full and more: no loss is left; the excess is the borrower's credit, not income.
+    const full = balances(pay(chargedOff, p, "2026-03-21", loss + 5000n).entries);
+    expect(receivable(full)).toBe(0n);
+    expect(full.get("lender:write_off_expense")).toBe(0n);
+    expect(full.get("lender:charge_off_allowance")).toBe(0n);
+    expect(full.get("lender:borrower_credit")).toBe(-5000n);
     const lateAfter = of(run.events, "late_charge").filter(
       (e) => compareDates(e.date, "2026-03-12") > 0,
     );
@@ -280,6 +299,43 @@ describe("daily close invariants", () => {
       ),
       { numRuns: 200 },
     );
+  });
+
+  it("keeps a charged-off loan's allowance equal to what is still receivable, whatever is recovered", () => {
+    let recoveries = 0;
+    fc.assert(
+      fc.property(
+        productArb.map((p) => ({ ...p, chargeOffDays: 20 })),
+        fc.bigInt({ min: 1000n, max: 5000000n }),
+        fc.array(
+          fc.record({
+            day: fc.integer({ min: 0, max: 150 }),
+            amount: fc.bigInt({ min: 1n, max: 3000000n }),
+          }),
+          { maxLength: 5 },
+        ),
+        (p, principal, payments) => {
+          let run = start(p, principal, 3);
+          const byDay = new Map(payments.map((x) => [x.day, x.amount]));
+          for (let day = 0; day <= 150; day++) {
+            const date = addDays("2026-01-10", day);
+            const amount = byDay.get(day);
+            if (amount && run.loan.status === "charged_off") recoveries++;
+            if (amount) run = pay(run, p, date, amount);
+            run = closeTo(run, p, date);
+            if (run.loan.status !== "charged_off") continue;
+            const b = balances(run.entries);
+            const receivable = [...b]
+              .filter(([account]) => account.startsWith("loan:L1:"))
+              .reduce((sum, [, v]) => sum + v, 0n);
+            expect(b.get("lender:charge_off_allowance")).toBe(-receivable);
+          }
+        },
+      ),
+      { numRuns: 100 },
+    );
+    // Not vacuous: payments reached charged-off loans.
+    expect(recoveries).toBeGreaterThan(20);
   });
 
   it("catching up several dates at once is closing them one by one", () => {

@@ -1,3 +1,4 @@
+import { lenderAccounts } from "../ledger/journal.js";
 import type { Amount } from "../money/amount.js";
 import type { Component } from "../product/product.js";
 import type { Parts } from "./loan.js";
@@ -39,13 +40,21 @@ export function receiveMoney(
   return allocated;
 }
 
-/** Records the money's event (with where it went and the credit it created) and closes the operation. */
+/**
+ * Records the money's event (with where it went and the credit it created) and closes the
+ * operation. On a charged-off loan the money that paid receivables is a recovery: the loss booked
+ * at the charge-off is released by as much (allowance down, write-off expense down), so the
+ * allowance always stands at exactly what is still receivable and a full recovery leaves no loss.
+ */
 export function finishMoney(
   loan: WorkingLoan,
   type: "payment" | "refund",
   amount: Amount,
   allocated: Parts,
 ): Serviced & { allocated: Parts } {
+  const recovered = allocated.late + allocated.fee + allocated.interest + allocated.principal;
+  if (loan.status === "charged_off" && recovered > 0n)
+    loan.post(lenderAccounts.allowance, lenderAccounts.writeOff, recovered);
   const credit = loan.credit - loan.base.credit;
   loan.events.push({ type, date: loan.date, loan: loan.base.id, amount, allocated, credit });
   return { ...loan.finish(), allocated };
