@@ -1,6 +1,7 @@
 import type { AppContext } from "../app/context.js";
 import { issueCheckpoint } from "../app/transparency/checkpoints.js";
 import type { CheckpointSigner } from "../ports/signer.js";
+import { type RepeatingHandle, startRepeating } from "./repeat.js";
 
 /** How often `fenqi serve` signs a checkpoint unless `FENQI_CHECKPOINT_MINUTES` says otherwise. */
 export const defaultCheckpointMinutes = 60;
@@ -15,17 +16,14 @@ export function parseCheckpointMinutes(text: string): number | "off" | undefined
   return minutes <= checkpointMinutesMax ? minutes : undefined;
 }
 
-export interface CheckpointSchedulerHandle {
-  /** Stops the timer and waits for a checkpoint being issued to finish. */
-  stop(): Promise<void>;
-}
+export type CheckpointSchedulerHandle = RepeatingHandle;
 
 /**
  * Signs a checkpoint of the audit log at start and then every `intervalMs` (DESIGN.md "Audit":
  * "signed checkpoints are issued periodically"), inside `fenqi serve`. A run whose log has not
  * grown since the latest checkpoint issues nothing: an identical tree head adds no evidence. A
  * failure (a gap in the log, a store error) is reported and tried again at the next run;
- * `fenqi audit verify` names the cause. Runs never overlap.
+ * `fenqi audit verify` names the cause. Runs never overlap (`startRepeating`).
  */
 export function startCheckpointScheduler(
   ctx: AppContext,
@@ -33,11 +31,8 @@ export function startCheckpointScheduler(
   intervalMs: number,
   report: (line: string) => void,
 ): CheckpointSchedulerHandle {
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = false;
-  let running: Promise<void> = Promise.resolve();
-  const run = async () => {
-    try {
+  return startRepeating(
+    async () => {
       const { leaves, latest } = await ctx.store.transaction(async (tx) => ({
         leaves: await tx.audit.count(),
         latest: await tx.checkpoints.latest(),
@@ -49,24 +44,8 @@ export function startCheckpointScheduler(
           ? `checkpoint ${issued.value.seq}: size ${issued.value.treeSize}`
           : `checkpoint refused: ${issued.error.code}; fenqi audit verify names the cause`,
       );
-    } catch (error) {
-      report(
-        `checkpoint failed (${error instanceof Error ? error.name : "error"}); it runs again next time`,
-      );
-    }
-  };
-  const tick = () => {
-    if (stopped) return;
-    running = run().then(() => {
-      if (!stopped) timer = setTimeout(tick, intervalMs);
-    });
-  };
-  tick();
-  return {
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
     },
-  };
+    intervalMs,
+    (kind) => report(`checkpoint failed (${kind}); it runs again next time`),
+  );
 }

@@ -1,13 +1,11 @@
 import type { AppContext } from "../app/context.js";
 import { pruneLogins } from "../app/users/housekeeping.js";
+import { type RepeatingHandle, startRepeating } from "./repeat.js";
 
 /** How often `fenqi serve` deletes expired sessions and stale login-throttle rows. */
 export const housekeepingIntervalMs = 60 * 60 * 1000;
 
-export interface HousekeepingHandle {
-  /** Stops the timer and waits for a run in progress to finish. */
-  stop(): Promise<void>;
-}
+export type HousekeepingHandle = RepeatingHandle;
 
 /**
  * Runs login housekeeping (`pruneLogins`: expired sessions, failed logins past the throttle
@@ -21,35 +19,16 @@ export function startHousekeeping(
   intervalMs: number,
   report: (line: string) => void,
 ): HousekeepingHandle {
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = false;
-  let running: Promise<void> = Promise.resolve();
-  const run = async () => {
-    try {
+  return startRepeating(
+    async () => {
       const pruned = await pruneLogins(ctx);
       if (pruned.sessions + pruned.failures + pruned.locks > 0) {
         report(
           `housekeeping: deleted ${pruned.sessions} expired sessions, ${pruned.failures} old failed logins, ${pruned.locks} ended locks`,
         );
       }
-    } catch (error) {
-      report(
-        `housekeeping failed (${error instanceof Error ? error.name : "error"}); it runs again next time`,
-      );
-    }
-  };
-  const tick = () => {
-    if (stopped) return;
-    running = run().then(() => {
-      if (!stopped) timer = setTimeout(tick, intervalMs).unref();
-    });
-  };
-  tick();
-  return {
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
     },
-  };
+    intervalMs,
+    (kind) => report(`housekeeping failed (${kind}); it runs again next time`),
+  );
 }
