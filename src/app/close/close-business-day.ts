@@ -5,6 +5,7 @@ import type { JurisdictionId } from "../../domain/jurisdiction/packs.js";
 import type { JournalEntry } from "../../domain/ledger/journal.js";
 import { changedInstallments, type LoanState } from "../../domain/loan/loan.js";
 import type { Product } from "../../domain/product/product.js";
+import { assert } from "../../domain/result.js";
 import type { AuditLeafInput, IdRange, StoreTx } from "../../ports/store.js";
 import type { AppContext } from "../context.js";
 import type { AppResult } from "../errors.js";
@@ -98,11 +99,14 @@ async function closeQuietDates(
   options: CloseOptions,
 ): Promise<AppResult<number>> {
   const range = options.range ?? {};
+  const size = options.quietChunkSize ?? quietChunkSize;
+  // A chunk of 0 would end where it starts, and the walk would never move on.
+  assert(Number.isInteger(size) && size >= 1, `quietChunkSize must be at least 1, got ${size}`);
   let chunk: IdRange = range;
   let closed = 0;
   for (;;) {
     const step = await transact(ctx, async (tx) => {
-      const end = await tx.loans.idAtOffset(chunk, options.quietChunkSize ?? quietChunkSize);
+      const end = await tx.loans.idAtOffset(chunk, size);
       const below = end !== undefined && (range.below === undefined || end < range.below);
       const within: IdRange = below ? { ...chunk, below: end } : chunk;
       const count = await tx.loans.closeQuietDate(date, within, options.jurisdiction);
@@ -115,7 +119,8 @@ async function closeQuietDates(
             data: {
               jurisdiction: options.jurisdiction ?? null,
               loans: count,
-              from: within.from ?? within.after ?? null,
+              from: within.from ?? null,
+              after: within.after ?? null,
               below: within.below ?? null,
             },
           },
