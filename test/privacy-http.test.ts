@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type HttpHarness, openHttpHarness } from "./support/http.js";
+import { type HttpHarness, json, openHttpHarness, testPassword } from "./support/http.js";
 
 const phone = "+8613812340000";
 const reason = "回访核实 case-9";
@@ -98,5 +98,35 @@ describe("privacy routes", () => {
       "correction",
       "deletion",
     ]);
+  });
+
+  it("ends an erased borrower's session; their login gets a wrong password's 401, as documented", async () => {
+    // b1 was erased by the test before, with the session of /me still open.
+    const me = await h.as("borrower", "b1");
+    expect((await me.call({ method: "GET", url: "/api/v1/me" })).statusCode).toBe(401);
+    const sessionId = me.headers.cookie.split("=")[1] ?? "";
+    const [user, session] = await h.ctx.store.transaction(async (tx) => [
+      await tx.users.get(me.userId),
+      await tx.sessions.get(h.ctx.keyring.digest(sessionId)),
+    ]);
+    expect(user?.disabledAt).toBeDefined();
+    // Ended in the store, not merely refused because its user is disabled.
+    expect(session?.endedAt).toBeDefined();
+    const logIn = (password: string) =>
+      h.app.inject({
+        method: "POST",
+        url: "/api/v1/session",
+        payload: { username: "borrower.b1", password },
+      });
+    const refused = await logIn(testPassword);
+    const wrong = await logIn("not-the-password-0000");
+    expect(refused.statusCode).toBe(401);
+    expect(refused.body).toBe(wrong.body);
+    const doc = json<{ paths: Record<string, { post?: { description?: string } }> }>(
+      await h.app.inject({ method: "GET", url: "/docs/json" }),
+    );
+    expect(doc.paths["/api/v1/session"]?.post?.description).toContain(
+      "A disabled user's login gets the same 401 as a wrong password",
+    );
   });
 });

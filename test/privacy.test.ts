@@ -289,7 +289,7 @@ describe.each(storeKinds)("privacy rights on %s", (kind: StoreKind) => {
     expect(await store.transaction((tx) => tx.borrowers.findByPhoneHash(oldHash))).toBeUndefined();
     const again = await answerCorrection(ctx, asked.id, { actor: "staff1", decision: "apply" });
     expect(again.ok || again.error.code).toBe("conflict");
-    const leaves = await store.transaction((tx) => tx.privacy.auditAbout([asked.id], 10));
+    const leaves = await store.transaction((tx) => tx.audit.bySubjects(undefined, [asked.id], 10));
     expect(leaves.map((l) => l.kind)).toEqual([
       "privacy.correction_requested",
       "privacy.correction_applied",
@@ -310,23 +310,62 @@ describe.each(storeKinds)("privacy rights on %s", (kind: StoreKind) => {
     const held = await allText(store);
     for (const hash of hashes) expect(held.some((r) => r.value === hash)).toBe(true);
     const login = { id: "usr-b2" };
-    await store.transaction((tx) =>
-      tx.users.insert({
-        id: login.id,
-        usernameHash: ctx.keyring.lookupHash("username", "b2.login"),
-        role: "borrower",
-        borrowerId: "b2",
-        passwordHash: "scrypt$unused",
-        createdAt: 0,
-        disabledAt: undefined,
-      }),
-    );
+    // b2 has two logins with sessions open; b3's login is someone else's and stays as it is.
+    const logins = [
+      { id: login.id, username: "b2.login", borrowerId: "b2" },
+      { id: "usr-b2-app", username: "b2.app", borrowerId: "b2" },
+      { id: "usr-b3", username: "b3.login", borrowerId: "b3" },
+    ];
+    const hourMs = 3_600_000;
+    const session = (idHash: string, userId: string, endedAt?: number) => ({
+      idHash,
+      userId,
+      csrfHash: `csrf-${idHash}`,
+      createdAt: now - hourMs,
+      expiresAt: now + hourMs,
+      endedAt,
+    });
+    const sessions = [
+      session("s-b2-open", login.id),
+      session("s-b2-app-open", "usr-b2-app"),
+      session("s-b2-logged-out", login.id, now - 60_000),
+      session("s-b3-open", "usr-b3"),
+    ];
+    await store.transaction(async (tx) => {
+      for (const l of logins)
+        await tx.users.insert({
+          id: l.id,
+          usernameHash: ctx.keyring.lookupHash("username", l.username),
+          role: "borrower",
+          borrowerId: l.borrowerId,
+          passwordHash: "scrypt$unused",
+          createdAt: 0,
+          disabledAt: undefined,
+        });
+      for (const s of sessions) await tx.sessions.insert(s);
+    });
     const answer = must(await requestDeletion(ctx, "b2", { actor: "b2" }));
     expect(answer).toMatchObject({ kind: "deletion", status: "erased", eraseOn: null });
     // Their login is closed and no longer findable by the username's keyed hash.
     const user = await store.transaction((tx) => tx.users.get(login.id));
     expect(user?.disabledAt).toBeDefined();
     expect(user?.usernameHash).toBe(`erased:${login.id}`);
+    // Their open sessions are ended at the erasure, not merely refused; a logout keeps its instant.
+    const ended = await store.transaction(async (tx) =>
+      Promise.all(
+        sessions.map(async (s) => [s.idHash, (await tx.sessions.get(s.idHash))?.endedAt]),
+      ),
+    );
+    expect(Object.fromEntries(ended)).toEqual({
+      "s-b2-open": now,
+      "s-b2-app-open": now,
+      "s-b2-logged-out": now - 60_000,
+      "s-b3-open": undefined,
+    });
+    const [erasedLeaf] = await store.transaction((tx) =>
+      tx.audit.bySubjects("borrower.erased", ["b2"]),
+    );
+    expect(erasedLeaf?.data).toMatchObject({ loginsClosed: 2, sessionsEnded: 2 });
 
     const rows = await allText(store);
     expect(rows.length).toBeGreaterThan(50);

@@ -1,12 +1,13 @@
 import type { CivilDate } from "../domain/calendar/civil-date.js";
 import type { Instant } from "../domain/calendar/instant.js";
 import type { PrivacyRequestKind, PrivacyRequestStatus } from "../domain/privacy/requests.js";
-import type { AuditLeaf } from "./store.js";
+import type { Page } from "./store.js";
 
 /**
  * What data-subject rights need from the store (DESIGN.md "Privacy"; PIPL Arts. 45–48): the
  * requests with their deadlines, the restriction they put in force, the withdrawal of what was
- * queued for an erased or restricted borrower, and the reads an export makes across tables.
+ * queued for an erased or restricted borrower, the logins whose sessions erasure ends, and the
+ * reads an export makes across tables.
  * Rows hold ids, instants and field names — a correction's new values only sealed.
  */
 
@@ -71,6 +72,6 @@ export interface PrivacyRepository {
   withdrawQueued(borrowerId: string, reason: string): Promise<{ messages: number; plans: number }>;
   /** The journal entries of `loanIds` in entry order, postings attached (an export). */
   journalOf(loanIds: readonly string[]): Promise<JournalLine[]>;
-  /** Audit leaves whose subject is one of `subjects`, by seq, at most `limit`. */
-  auditAbout(subjects: readonly string[], limit: number): Promise<AuditLeaf[]>;
+  /** The user ids of the borrower's logins, by id, one page: erasure ends their sessions. */
+  loginsOf(borrowerId: string, page: Page): Promise<{ readonly id: string }[]>;
 }

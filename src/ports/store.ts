@@ -326,11 +326,23 @@ export interface AuditRepository {
   list(fromSeq: number, limit: number): Promise<AuditLeaf[]>;
   count(): Promise<number>;
   /**
-   * The leaves of `kind` about the given subjects, by seq: e.g. the `contact.decided` leaf of
-   * each attempt id on a contact-log page. At most `pageSizeMax` subjects per call; uses the
-   * index on (subject, seq).
+   * The leaves about the given subjects, by seq, on the index on (subject, seq): only those of
+   * `kind` when one is named (the `contact.decided` leaf of each attempt id on a contact-log
+   * page), every kind without (all the leaves about a borrower, for an export).
+   *
+   * With a `limit`, the first `limit` leaves by seq, of any number of subjects (read a chunk of
+   * ids per query). Without one, at most `pageSizeMax` subjects: the caller's page of ids bounds
+   * the answer.
+   *
+   * @example
+   * await tx.audit.bySubjects("contact.decided", attemptIds); // one leaf per attempt
+   * await tx.audit.bySubjects(undefined, subjects, borrowerRowsMax); // everything about them
    */
-  bySubjects(kind: string, subjects: readonly string[]): Promise<AuditLeaf[]>;
+  bySubjects(
+    kind: string | undefined,
+    subjects: readonly string[],
+    limit?: number,
+  ): Promise<AuditLeaf[]>;
 }
 
 /**

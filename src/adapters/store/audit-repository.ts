@@ -8,7 +8,7 @@ import {
 } from "../../ports/store.js";
 import { auditLeafHash, canonicalJson } from "./audit-hash.js";
 import { type ColumnTypes, insertRows } from "./batch-sql.js";
-import { type Db, int8OfNumber, numberOf, pageLimit } from "./codec.js";
+import { batches, type Db, int8OfNumber, numberOf, pageLimit } from "./codec.js";
 import type { StoreDialect } from "./dialect.js";
 import type { AuditLeafTable } from "./schema.js";
 
@@ -19,6 +19,9 @@ import type { AuditLeafTable } from "./schema.js";
  * holder.
  */
 export const auditAppendLockKey = 0x66656e71_69617564n;
+
+/** Subject ids per `in (...)` list: far below both databases' bound-parameter limits. */
+const subjectsPerQueryMax = 500;
 
 interface LeafRow {
   readonly seq: bigint;
@@ -116,17 +119,31 @@ export class SqlAuditRepository implements AuditRepository {
     return numberOf(leaves, "audit leaf count");
   }
 
-  async bySubjects(kind: string, subjects: readonly string[]): Promise<AuditLeaf[]> {
-    assert(subjects.length <= pageSizeMax, "a lookup by subject is one page of ids");
-    if (subjects.length === 0) return [];
-    const rows = await this.db
-      .selectFrom("audit_leaves")
-      .selectAll()
-      .where("subject", "in", [...new Set(subjects)])
-      .where("kind", "=", kind)
-      .orderBy("seq")
-      .execute();
-    return rows.map(leafOf);
+  async bySubjects(
+    kind: string | undefined,
+    subjects: readonly string[],
+    limit?: number,
+  ): Promise<AuditLeaf[]> {
+    assert(
+      limit === undefined || (Number.isInteger(limit) && limit >= 0),
+      `a limit of leaves is a whole number, got ${limit}`,
+    );
+    assert(
+      limit !== undefined || subjects.length <= pageSizeMax,
+      "a lookup by subject without a limit is one page of ids",
+    );
+    const leaves: AuditLeaf[] = [];
+    for (const ids of batches([...new Set(subjects)], subjectsPerQueryMax)) {
+      let query = this.db.selectFrom("audit_leaves").selectAll().where("subject", "in", ids);
+      if (kind !== undefined) query = query.where("kind", "=", kind);
+      if (limit !== undefined) query = query.limit(limit);
+      const rows = await query.orderBy("seq").execute();
+      leaves.push(...rows.map(leafOf));
+    }
+    // Each chunk is in seq order and holds its own first `limit`; together they hold the first
+    // `limit` of all, once merged back into one order.
+    leaves.sort((a, b) => a.seq - b.seq);
+    return limit === undefined ? leaves : leaves.slice(0, limit);
   }
 }
 

@@ -6,7 +6,7 @@ import type {
   PrivacyRequestRecord,
   PrivacyRequestUpdate,
 } from "../../ports/privacy-store.js";
-import type { AuditLeaf } from "../../ports/store.js";
+import type { Page } from "../../ports/store.js";
 import {
   batches,
   type Db,
@@ -168,27 +168,10 @@ export class SqlPrivacyRepository implements PrivacyRepository {
     return lines.sort((a, b) => compareDecimal(a.entryId, b.entryId));
   }
 
-  async auditAbout(subjects: readonly string[], limit: number): Promise<AuditLeaf[]> {
-    const leaves: AuditLeaf[] = [];
-    for (const ids of batches([...new Set(subjects)], idsPerQueryMax)) {
-      const rows = await this.db
-        .selectFrom("audit_leaves")
-        .selectAll()
-        .where("subject", "in", ids)
-        .orderBy("seq")
-        .limit(limit)
-        .execute();
-      for (const row of rows)
-        leaves.push({
-          seq: numberOf(row.seq, "audit_leaves.seq"),
-          at: numberOf(row.at, "audit_leaves.at"),
-          kind: row.kind,
-          subject: row.subject,
-          data: JSON.parse(row.data) as AuditLeaf["data"],
-          hash: row.hash,
-        });
-    }
-    return leaves.sort((a, b) => a.seq - b.seq).slice(0, limit);
+  async loginsOf(borrowerId: string, page: Page): Promise<{ readonly id: string }[]> {
+    let query = this.db.selectFrom("users").select("id").where("borrower_id", "=", borrowerId);
+    if (page.after !== undefined) query = query.where("id", ">", page.after);
+    return query.orderBy("id").limit(pageLimit(page)).execute();
   }
 }
 

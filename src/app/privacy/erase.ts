@@ -6,7 +6,7 @@ import type { BorrowerRecord, StoreTx } from "../../ports/store.js";
 import { audit } from "../audit.js";
 import { isErased } from "../borrowers.js";
 import type { AppContext } from "../context.js";
-import { retentionNow } from "./holdings.js";
+import { allPages, retentionNow } from "./holdings.js";
 
 /** Who answers what no person answered: the due-erasure runner. */
 export const systemActor = "system";
@@ -17,10 +17,11 @@ export const erasureBatchMax = 100;
 /**
  * Crypto-shredding of one borrower in the caller's transaction (DESIGN.md "Privacy"): what was
  * queued for them is withdrawn, their data key is destroyed and the lookup hashes of them and
- * their emergency contacts are nulled. Their sealed profile, contacts, deliveries and correction
- * values stay as ciphertext no key opens, in the database and in every backup. Loans, ledger,
- * contact log and audit log are untouched: they hold ids, amounts and rule ids, never personal
- * data, so the books still balance and the audit log still verifies.
+ * their emergency contacts are nulled; their logins are closed and their open sessions ended.
+ * Their sealed profile, contacts, deliveries and correction values stay as ciphertext no key
+ * opens, in the database and in every backup. Loans, ledger, contact log and audit log are
+ * untouched: they hold ids, amounts and rule ids, never personal data, so the books still
+ * balance and the audit log still verifies.
  */
 export async function eraseInTx(
   ctx: AppContext,
@@ -33,11 +34,17 @@ export async function eraseInTx(
   const withdrawn = await tx.privacy.withdrawQueued(borrower.id, "borrower erased");
   await tx.borrowers.erase(borrower.id, erasedKeyTombstone);
   const loginsClosed = await tx.users.closeForBorrower(borrower.id, at);
+  // As a disabled user's (src/app/users/administration.ts), their sessions end at once: a
+  // cookie they hold is not merely refused but ended, in the same transaction.
+  let sessionsEnded = 0;
+  for (const login of await allPages((page) => tx.privacy.loginsOf(borrower.id, page)))
+    sessionsEnded += await tx.sessions.endAllOfUser(login.id, at);
   await audit(tx, at, "borrower.erased", borrower.id, {
     request: requestId,
     messagesWithdrawn: withdrawn.messages,
     plansDropped: withdrawn.plans,
     loginsClosed,
+    sessionsEnded,
   });
 }
 

@@ -116,7 +116,7 @@ async function readExport(
     ...holds.map((h) => h.id),
     ...requests.map((r) => r.id),
   ];
-  const leaves = await tx.privacy.auditAbout(subjects, borrowerRowsMax);
+  const leaves = await tx.audit.bySubjects(undefined, subjects, borrowerRowsMax);
   return {
     format: "fenqi-export/1",
     generatedAt: formatInstant(now),

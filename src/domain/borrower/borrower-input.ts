@@ -1,6 +1,6 @@
 import { isValidTimeZone } from "../calendar/instant.js";
 import type { Problem } from "../result.js";
-import { readObject } from "../validation/reader.js";
+import { type FieldReader, readObject } from "../validation/reader.js";
 
 /** Relations an emergency contact may have to the borrower. */
 export const relations = [
@@ -40,6 +40,34 @@ const emailPattern = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{1,63}$/;
 /** A borrower registers at most this many emergency contacts. */
 export const emergencyContactsMax = 5;
 
+/*
+ * One reader per personal-data field of the borrower, by the rule registration checks it with; a
+ * correction (src/domain/privacy/correction.ts) reads its new values with the same readers. A bad
+ * value records a problem naming the field and the rule, never the value, and reads as "" (the
+ * caller fails on any problem).
+ */
+
+/**
+ * Reads the `name` field: 1 to 100 characters, no control characters.
+ *
+ * @example
+ * const r = new FieldReader({ name: "李四" }, "", problems);
+ * readName(r); // "李四"
+ */
+export function readName(r: FieldReader): string {
+  return r.string("name", namePattern);
+}
+
+/** Reads the `phone` field: E.164 (`+8613811112222`). */
+export function readPhone(r: FieldReader): string {
+  return r.string("phone", phonePattern);
+}
+
+/** Reads the `email` field: one `@`, a dotted domain, no white space. */
+export function readEmail(r: FieldReader): string {
+  return r.string("email", emailPattern);
+}
+
 /**
  * Validates one borrower. Messages name the field and the rule, never the value, because the
  * value is personal data (DESIGN.md "Privacy").
@@ -58,9 +86,9 @@ export function readBorrower(
   const borrower: BorrowerInput = {
     id: r.string("id", idPattern),
     timeZone,
-    name: r.has("name") ? r.string("name", namePattern) : undefined,
-    phone: r.has("phone") ? r.string("phone", phonePattern) : undefined,
-    email: r.has("email") ? r.string("email", emailPattern) : undefined,
+    name: r.has("name") ? readName(r) : undefined,
+    phone: r.has("phone") ? readPhone(r) : undefined,
+    email: r.has("email") ? readEmail(r) : undefined,
     emergencyContacts: r.array("emergencyContacts", (e, p) => readContact(e, p, problems), []),
   };
   if (borrower.emergencyContacts.length > emergencyContactsMax) {
@@ -92,7 +120,7 @@ function readContact(
   const contact = {
     id: r.string("id", idPattern),
     relation: r.choice("relation", relations),
-    phone: r.string("phone", phonePattern),
+    phone: readPhone(r),
   };
   r.rejectUnknown();
   return contact;

@@ -1,10 +1,17 @@
-import { readBorrower } from "../borrower/borrower-input.js";
+import { readEmail, readName, readPhone } from "../borrower/borrower-input.js";
 import type { Problem } from "../result.js";
-import { isRawObject } from "../validation/reader.js";
+import { FieldReader, isRawObject } from "../validation/reader.js";
 import { type CorrectableField, correctableFields } from "./requests.js";
 
 /** A correction request's new values: at least one of name, phone, e-mail. Personal data. */
 export type CorrectionInput = Partial<Record<CorrectableField, string>>;
+
+/** The borrower's own reader of each correctable field: a field added without one does not compile. */
+const fieldReaders: Readonly<Record<CorrectableField, (r: FieldReader) => string>> = {
+  name: readName,
+  phone: readPhone,
+  email: readEmail,
+};
 
 /**
  * Reads a correction with the borrower's own rules for each field (a name of 1–100 characters,
@@ -26,13 +33,10 @@ export function readCorrection(raw: unknown, problems: Problem[]): CorrectionInp
       message: "name at least one of name, phone, email",
     });
   if (problems.length > 0) return undefined;
-  // The borrower's reader checks each field; the id and zone are placeholders it also needs.
-  const read = readBorrower({ ...raw, id: "correction", timezone: "UTC" }, "", problems);
-  if (!read || problems.length > 0) return undefined;
+  const r = new FieldReader(raw, "", problems);
   const out: CorrectionInput = {};
-  for (const field of correctableFields) {
-    const value = read[field];
-    if (field in raw && value !== undefined) out[field] = value;
-  }
-  return out;
+  // Every field named is read, so one named without a value is refused as missing.
+  for (const field of correctableFields.filter((f) => keys.includes(f)))
+    out[field] = fieldReaders[field](r);
+  return problems.length > 0 ? undefined : out;
 }

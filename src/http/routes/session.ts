@@ -55,9 +55,10 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{
         tags,
         summary: "Log in: sets the session cookie and answers the CSRF token",
         description:
-          "A wrong username or password is a 401 (the same for both). After 5 failures for a " +
-          "username within 15 minutes it is locked for 15 minutes: every login is a 429, the " +
-          "right password included. Every failure is an audit leaf.",
+          "A wrong username or password is a 401 (the same for both). A disabled user's login " +
+          "gets the same 401 as a wrong password, the right password included. After 5 " +
+          "failures for a username within 15 minutes it is locked for 15 minutes: every login " +
+          "is a 429, the right password included. Every failure is an audit leaf.",
         body: LoginBody,
         response: { 200: SessionView, ...problemResponses(400, 401, 429) },
       },
