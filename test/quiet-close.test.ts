@@ -2,9 +2,11 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { registerBorrower } from "../src/app/borrowers.js";
 import { closeBusinessDay } from "../src/app/close/close-business-day.js";
 import type { AppContext } from "../src/app/context.js";
-import { pay } from "../src/app/loans/loans.js";
+import { originate, pay } from "../src/app/loans/loans.js";
+import { createProduct } from "../src/app/products.js";
 import { addDays, type CivilDate, compareDates } from "../src/domain/calendar/civil-date.js";
 import type { LoanState } from "../src/domain/loan/loan.js";
 import { loanStates, openCounted, seedPortfolio } from "./support/portfolio.js";
@@ -91,6 +93,56 @@ describe.each(storeKinds)("the set-based close of quiet dates on %s", (kind: Sto
     const again = await closeBusinessDay(daily, lastDate);
     expect(again.ok && again.value).toMatchObject({ loans: 0, quiet: 0 });
     expect(await states(daily)).toEqual(before);
+    await daily.store.close();
+    await catchUp.store.close();
+  });
+
+  it("closes charged-off loans set-based between their events, as the domain step would", async () => {
+    const seed = async (ctx: AppContext) => {
+      const product = await createProduct(ctx, {
+        id: "short",
+        method: "flat_fee",
+        periodFeeRate: "0.006",
+        installments: [6],
+        graceDays: 3,
+        chargeOffDays: 20,
+        lateCharges: [{ kind: "penalty_daily", rate: "0.0005" }],
+      });
+      if (!product.ok) throw new Error(product.error.message);
+      await registerBorrower(ctx, { id: "b1", timezone: "Asia/Shanghai" });
+      for (let i = 0; i < 6; i++) {
+        const loan = await originate(ctx, {
+          orderId: `co-${i}`,
+          borrowerId: "b1",
+          productId: "short",
+          principal: `${2000 + 100 * i}.00`,
+          installments: 6,
+          date: addDays("2026-01-10", i),
+        });
+        if (!loan.ok) throw new Error(loan.error.message);
+      }
+    };
+    const last: CivilDate = "2026-06-30";
+    const daily = await open("co-daily");
+    await seed(daily);
+    let chargedOffQuiet = 0;
+    for (let date: CivilDate = firstDate; compareDates(date, last) <= 0; date = addDays(date, 1)) {
+      const allChargedOff = (await loanStates(daily)).every((l) => l.status === "charged_off");
+      const report = await closeBusinessDay(daily, date, { quietChunkSize: 4 });
+      if (!report.ok) throw new Error(report.error.message);
+      // Once every loan is charged off, every quiet close is a charged-off loan's.
+      if (allChargedOff) chargedOffQuiet += report.value.quiet;
+    }
+    const catchUp = await open("co-catchup");
+    await seed(catchUp);
+    expect((await closeBusinessDay(catchUp, last)).ok).toBe(true);
+    const states = await loanStates(daily);
+    expect(states.every((l) => l.status === "charged_off")).toBe(true);
+    expect(chargedOffQuiet).toBeGreaterThan(100);
+    expect(states.map(({ version: _v, ...l }) => l)).toEqual(
+      (await loanStates(catchUp)).map(({ version: _v, ...l }) => l),
+    );
+    expect(await balances(daily)).toEqual(await balances(catchUp));
     await daily.store.close();
     await catchUp.store.close();
   });

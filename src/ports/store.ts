@@ -203,8 +203,9 @@ export interface LoanRepository {
   partitionBounds(parts: number): Promise<string[]>;
   /**
    * The set-based close of `date` for the loans in `range` whose closes through `date` are quiet
-   * (`quiet_through` ≥ `date`) and that are closed through the day before: principal-days grow
-   * by the principal outstanding, a delinquent loan's DPD by one, the version by one, exactly as
+   * (`quiet_through` ≥ `date`) and that are closed through the day before: an open loan's
+   * principal-days grow by the principal outstanding, a delinquent loan's DPD by one, the version
+   * by one, exactly as
    * `closeQuietly` describes; only loans under products of `jurisdiction` when given. One
    * statement; returns the loans it closed.
    */

@@ -250,10 +250,12 @@ export class SqlLoanRepository implements LoanRepository {
       .set({
         closed_through: date,
         dpd: sql<bigint>`case when ${sql.ref("dpd")} > 0 then ${sql.ref("dpd")} + 1 else 0 end`,
-        principal_days: sql<bigint>`${sql.ref("principal_days")} + ${sql.ref("principal_outstanding")}`,
+        // A charged-off loan accrues nothing more: its principal-days stay as they are.
+        principal_days: sql<bigint>`${sql.ref("principal_days")} + case when ${sql.ref("status")} = 'open'
+          then ${sql.ref("principal_outstanding")} else 0 end`,
         version: sql<bigint>`${sql.ref("version")} + 1`,
       })
-      .where("status", "=", "open")
+      .where("status", "in", closeStatuses)
       .where("closed_through", "=", addDays(date, -1))
       .where("quiet_through", ">=", date)
       .where("principal_outstanding", "is not", null)

@@ -49,7 +49,27 @@ describe("quiet dates", () => {
     expect(quietThrough(closed, flat)).toBe("2026-03-10");
   });
 
-  it("is never quiet for a loan that is not open", () => {
+  it("keeps a charged-off loan quiet between its bucket changes and due dates", () => {
+    const p = cnProduct({
+      method: "flat_fee",
+      periodFeeRate: "0.006",
+      installments: [3],
+      chargeOffDays: 30,
+      lateCharges: [{ kind: "penalty_daily", rate: "0.001" }],
+    });
+    // Bill 1 fell due Feb 10: DPD 30 on Mar 12, the charge-off; M2 from Mar 13.
+    const chargedOff = closeThrough(originate(p), p, "2026-03-12").loan;
+    expect(chargedOff.status).toBe("charged_off");
+    expect(quietThrough(chargedOff, p)).toBe("2026-03-12");
+    const m2 = closeThrough(chargedOff, p, "2026-03-13").loan;
+    // Then quiet until bill 3 falls due on Apr 10 (principal only, but a `due` event).
+    expect(quietThrough(m2, p)).toBe("2026-04-09");
+    const quiet = closeQuietly(m2, "2026-03-14");
+    expect(quiet.delinquency.principalDays).toBe(m2.delinquency.principalDays);
+    expect(quiet).toEqual(closeDay(m2, p, "2026-03-14").loan);
+  });
+
+  it("is never quiet for a loan that is settled or cancelled", () => {
     const settled: LoanState = { ...originate(flat), status: "settled" };
     expect(quietThrough(settled, flat)).toBe(settled.delinquency.closedThrough);
   });
@@ -92,6 +112,7 @@ describe("quiet dates against the close", () => {
 
   it("every date it calls quiet closes with counting only: no entries, no events", () => {
     let quietDates = 0;
+    let chargedOffQuietDates = 0;
     fc.assert(
       fc.property(
         productArb,
@@ -126,6 +147,7 @@ describe("quiet dates against the close", () => {
             expect(closed.entries).toEqual([]);
             expect(closed.events).toEqual([]);
             expect(closeQuietly(current, date)).toEqual(closed.loan);
+            if (current.status === "charged_off") chargedOffQuietDates++;
             // What the store keeps for the next quiet close stays right along the way.
             expect(principalOutstanding(closed.loan)).toBe(principalOutstanding(loan));
             current = closed.loan;
@@ -137,5 +159,6 @@ describe("quiet dates against the close", () => {
     );
     // Not vacuous: the runs met quiet dates, in numbers.
     expect(quietDates).toBeGreaterThan(1000);
+    expect(chargedOffQuietDates).toBeGreaterThan(50);
   });
 });

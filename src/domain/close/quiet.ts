@@ -8,8 +8,9 @@ import { bucketOf } from "./close-day.js";
  * Quiet dates. On most business dates most loans have nothing happen to them: no installment
  * falls due, nothing passes its grace, no bucket, report or charge-off threshold is crossed. The
  * close of such a date only counts: the day's outstanding principal joins the cap's base
- * (principal-days), a delinquent loan's DPD grows by one, and the loan is closed through the
- * date. The store runs those closes set-based, in one statement over the whole portfolio, and
+ * (principal-days) of an open loan, a delinquent loan's DPD grows by one, and the loan is closed
+ * through the date. Charged-off loans, which pile up over the years and never accrue again, are
+ * quiet on all but the dates an installment falls due or their bucket changes. The store runs those closes set-based, in one statement over the whole portfolio, and
  * reads into the domain step only the loans where something happens. `quietThrough` is the
  * domain's word on which dates are quiet; the property tests hold it to `closeDay`.
  */
@@ -26,7 +27,8 @@ const bucketEnds: Readonly<Record<string, number>> = { current: 0, M1: 30, M2: 6
 export function quietThrough(loan: LoanState, product: Product): CivilDate {
   const { closedThrough, dpd, bucket, reported } = loan.delinquency;
   const none = closedThrough;
-  if (loan.status !== "open") return none;
+  const open = loan.status === "open";
+  if (!open && loan.status !== "charged_off") return none;
   let last: CivilDate | undefined;
   const bound = (date: CivilDate) => {
     if (last === undefined || compareDates(date, last) < 0) last = date;
@@ -52,10 +54,13 @@ export function quietThrough(loan: LoanState, product: Product): CivilDate {
     if (age <= 0 || dpd !== age || bucket !== bucketOf(age)) return none;
     // Past the grace late charges start and the report is due; past the bucket's end the bucket
     // changes; at chargeOffDays the loan is charged off. Each installment's DPD is at most the
-    // oldest's, so the oldest bounds them all.
+    // oldest's, so the oldest bounds them all. A charged-off loan is charged nothing more and
+    // reported no more: only its bucket can still change.
     const end = bucketEnds[bucket];
-    bound(addDays(oldestOwing, product.graceDays));
-    bound(addDays(oldestOwing, product.chargeOffDays - 1));
+    if (open) {
+      bound(addDays(oldestOwing, product.graceDays));
+      bound(addDays(oldestOwing, product.chargeOffDays - 1));
+    }
     if (end !== undefined) bound(addDays(oldestOwing, end));
   }
   // A loan with nothing left to fall due and nothing owing stays quiet; a year keeps the bound a date.
@@ -75,19 +80,21 @@ export function principalOutstanding(loan: LoanState): Amount {
 }
 
 /**
- * The close of one quiet date, as the store performs it set-based: principal-days grow by the
- * principal outstanding, a delinquent loan's DPD by one, and the loan is closed through `date`.
- * No entries, no events. Only for a date `quietThrough` allows, the day after the last closed.
+ * The close of one quiet date, as the store performs it set-based: an open loan's principal-days
+ * grow by the principal outstanding, a delinquent loan's DPD by one, and the loan is closed
+ * through `date`. No entries, no events. Only for a date `quietThrough` allows, the day after
+ * the last closed.
  */
 export function closeQuietly(loan: LoanState, date: CivilDate): LoanState {
   const d = loan.delinquency;
+  const accrued = loan.status === "open" ? principalOutstanding(loan) : 0n;
   return {
     ...loan,
     delinquency: {
       ...d,
       closedThrough: date,
       dpd: d.dpd > 0 ? d.dpd + 1 : 0,
-      principalDays: d.principalDays + principalOutstanding(loan),
+      principalDays: d.principalDays + accrued,
     },
     version: loan.version + 1,
   };
