@@ -97,10 +97,21 @@ describe("probesOn", () => {
   it("leaves out a probe at or past the end of the borrower's date", () => {
     const late = instant("2026-03-02T00:00:00+08:00");
     expect(probeLines(simulation(), late)).toEqual([]);
+  });
+
+  it("probes a contact far west of the borrower at their 10:00 that falls on the borrower's date", () => {
     const westOfBorrower = simulation();
     const input = { ...westOfBorrower.input, contacts: [person("ec4", ["America/Los_Angeles"])] };
-    // 10:00 in Los Angeles on 03-01 is 02:00 on 03-02 in Shanghai: past the borrower's date.
-    expect(probeLines({ ...westOfBorrower, input }, Number.NEGATIVE_INFINITY)).toEqual([]);
+    // 10:00 in Los Angeles on 03-01 is 02:00 on 03-02 in Shanghai, past the borrower's date; the
+    // 10:00 of 02-28 in Los Angeles is 02:00 on 03-01 in Shanghai.
+    expect(probeLines({ ...westOfBorrower, input }, Number.NEGATIVE_INFINITY)).toEqual([
+      "ec4 2026-02-28T18:00:00.000Z 5",
+    ]);
+    // Far east (UTC+14): 10:00 on 03-01 there is 04:00 on 03-01 in Shanghai.
+    const east = { ...westOfBorrower.input, contacts: [person("ec5", ["Pacific/Kiritimati"])] };
+    expect(probeLines({ ...simulation(), input: east }, Number.NEGATIVE_INFINITY)).toEqual([
+      "ec5 2026-02-28T20:00:00.000Z 5",
+    ]);
   });
 
   it("stops probing a contact once allowed; otherwise keeps the last refusal's rules", () => {

@@ -39,8 +39,10 @@ export interface ProbeWindow {
 
 /**
  * The probes of `date`, one for each contact person not yet allowed, in the input's order: at
- * `probeHour` in the contact's zone (the borrower's when they have none), moved to `notBefore`
- * when that is later, and left out when that is past the date's end.
+ * `probeHour` in the contact's zone (the borrower's when they have none) — the one that falls
+ * within the borrower's date, which for a contact far west of the borrower is the day before by
+ * the contact's calendar — moved to `notBefore` when that is later, and left out when that is
+ * past the date's end.
  */
 export function probesOn(
   sim: Simulation,
@@ -52,7 +54,8 @@ export function probesOn(
   const probes: Agendum[] = [];
   for (const person of sim.input.contacts) {
     if (sim.first.has(person.contactId)) continue;
-    const probeAt = instantAt(date, probeHour, 0, person.recipient.timeZones[0] ?? zone);
+    const probeAt = probeInstant(date, person.recipient.timeZones[0] ?? zone, zone, window.dayEnd);
+    if (probeAt === undefined) continue;
     const at = Math.max(probeAt, window.notBefore);
     if (at >= window.dayEnd) continue;
     probes.push({
@@ -62,6 +65,26 @@ export function probesOn(
     });
   }
   return probes;
+}
+
+/**
+ * The contact's `probeHour` that falls within the borrower's `date` ([its midnight, `dayEnd`)).
+ * A day of one zone holds the probe hour of every other zone once (zones differ by less than a
+ * day), on the contact's date before, on or after the borrower's; none only where that hour is
+ * skipped by a clock change.
+ */
+function probeInstant(
+  date: CivilDate,
+  contactZone: string,
+  borrowerZone: string,
+  dayEnd: Instant,
+): Instant | undefined {
+  const dayStart = instantAt(date, 0, 0, borrowerZone);
+  for (const offset of [0, -1, 1]) {
+    const at = instantAt(addDays(date, offset), probeHour, 0, contactZone);
+    if (at >= dayStart && at < dayEnd) return at;
+  }
+  return undefined;
 }
 
 function probeAttempt(sim: Simulation, loan: LoanState, contactId: string, at: Instant) {

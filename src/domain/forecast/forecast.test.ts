@@ -218,6 +218,27 @@ const unanswered: HistoryEntry[] = [
 ];
 
 describe("forecast of the emergency contact when the debtor is already unreachable", () => {
+  it("probes a contact far west of the borrower too: at 10:00 their time, on the borrower's date", () => {
+    const base = inputOf({
+      from: "2026-03-01",
+      days: 10,
+      history: unanswered,
+      consents: [consent],
+    });
+    const [person] = base.contacts;
+    if (!person) throw new Error("the input has a contact");
+    const la = "America/Los_Angeles";
+    const f = forecast({
+      ...base,
+      contacts: [{ ...person, recipient: { ...person.recipient, timeZones: [la] } }],
+    });
+    // 10:00 on 02-28 in Los Angeles is 02:00 on 03-01 in Shanghai: the borrower's first date.
+    expect(f.contacts[0]?.firstAllowed).toBe(instant("2026-02-28T10:00:00-08:00"));
+    expect(f.contacts[0]?.answer).toMatch(
+      /^ec1 could first be contacted on 2026-02-28 at 10:00 \(America\/Los_Angeles\), 19 days past due/,
+    );
+  });
+
   it("allows the contact on the first day at 10:00 local, with the limited template", () => {
     const f = forecast(
       inputOf({ from: "2026-03-01", days: 10, history: unanswered, consents: [consent] }),
