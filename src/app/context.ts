@@ -1,3 +1,4 @@
+import type { HouseRuleSet } from "../domain/policy/house-rules-file.js";
 import type { Clock, IdSource, Keyring } from "../ports/keyring.js";
 import type { Passwords } from "../ports/passwords.js";
 import type { Store } from "../ports/store.js";
@@ -14,4 +15,11 @@ export interface AppContext {
    * logs anyone in and is built without it; the login use cases assert that it is there.
    */
   readonly passwords?: Passwords;
+  /**
+   * The lender's house rules (`FENQI_HOUSE_RULES`, read and checked by the composition root):
+   * every contact decision is judged by the pack of the loan's jurisdiction tightened by the
+   * rules in force there, and replay looks up the rules a stored decision names. Undefined: every
+   * pack judges bare.
+   */
+  readonly houseRules?: HouseRuleSet | undefined;
 }

@@ -16,6 +16,7 @@ import type { Dispatch } from "../app/contacts/dispatch.js";
 import type { AppContext } from "../app/context.js";
 import { CN1 } from "../domain/jurisdiction/packs.js";
 import type { Channel } from "../domain/policy/attempt.js";
+import type { HouseRuleSet } from "../domain/policy/house-rules-file.js";
 import { defaultLadderFor } from "../domain/strategy/default-ladders.js";
 import { type ContactRunnerOptions, contactPollMsDefault } from "../jobs/contact-runner.js";
 import type { ChannelSender } from "../ports/channel.js";
@@ -28,6 +29,11 @@ export interface Configuration {
   readonly sqlitePath: string;
   /** The key file, beside the SQLite file unless `FENQI_KEY_FILE` says otherwise. */
   readonly keyFile: string;
+  /**
+   * The lender's house rules, read and checked from `FENQI_HOUSE_RULES` by the commands that
+   * judge contacts (src/cli/house-rules-setting.ts) before anything is opened; none: bare packs.
+   */
+  readonly houseRules?: HouseRuleSet | undefined;
 }
 
 export function configurationFrom(env: NodeJS.ProcessEnv): Configuration {
@@ -61,6 +67,7 @@ export async function openApp(
     clock: overrides.clock ?? systemClock,
     ids: overrides.ids ?? randomIds,
     passwords: createScryptPasswords(),
+    houseRules: config.houseRules,
   };
 }
 

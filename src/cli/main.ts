@@ -49,8 +49,8 @@ Usage:
                            check a bundle offline with the public key alone; exit 1 naming the
                            first bad position (opens no store)
   fenqi audit replay [--json]
-                           re-judge every stored contact decision with the pack it names; exit 1
-                           listing any that disagree
+                           re-judge every stored contact decision with the pack and the house
+                           rules (FENQI_HOUSE_RULES) it names; exit 1 listing any that disagree
   fenqi forecast LOAN [--days N] [--json]
                            what happens to the loan over N days (default 30) if nothing is paid:
                            fees, buckets, contacts, and whether an emergency contact is ever allowed

@@ -196,6 +196,9 @@ export const ContactLogEntryView = Type.Object({
   }),
   rules: List(Type.String({ examples: ["CN-TIME-WINDOW"] })),
   pack: Type.String({ examples: ["CN@1"] }),
+  house: Type.Union([Type.String({ examples: ["acme-cn@1"] }), Type.Null()], {
+    description: "the lender's house rules that tightened the pack (FENQI_HOUSE_RULES), or null",
+  }),
   inputHash: Type.String({ description: "SHA-256 of the decision's inputs, for replay" }),
   result: Type.Union([Type.String({ description: attemptOutcomes.join(", ") }), Type.Null()]),
   auditSeq: Type.Optional(

@@ -24,6 +24,8 @@ export interface ContactLogEntry {
   readonly until: string | null;
   readonly rules: readonly string[];
   readonly pack: string;
+  /** The lender's house rules that tightened the pack (e.g. "acme-cn@1"), or null for none. */
+  readonly house: string | null;
   readonly inputHash: string;
   readonly result: string | null;
   /**
@@ -49,6 +51,7 @@ export function contactLogEntry(a: ContactAttemptRecord): ContactLogEntry {
     until: a.until === undefined ? null : formatInstant(a.until),
     rules: a.rules,
     pack: a.pack,
+    house: a.house ?? null,
     inputHash: a.inputHash,
     result: a.result ?? null,
   };

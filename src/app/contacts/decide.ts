@@ -1,6 +1,7 @@
 import { civilDateAt, type Instant } from "../../domain/calendar/instant.js";
 import type { LoanState } from "../../domain/loan/loan.js";
 import type { Decision, ProposedAttempt } from "../../domain/policy/attempt.js";
+import { houseRulesInForce } from "../../domain/policy/house-rules-file.js";
 import { judge } from "../../domain/policy/judge.js";
 import { policyPackFor } from "../../domain/policy/packs.js";
 import { withRestriction } from "../../domain/privacy/restriction.js";
@@ -31,7 +32,9 @@ export function languageOf(product: Product): "zh-CN" | "en" {
  * Judges one proposed attempt and records it, in the caller's transaction: the decision with
  * its inputs (for replay) and an audit leaf, always; for an allow, the outbox row (or, for a
  * phone call, the call task) in the same commit, so nothing is sent without a log entry and no
- * log entry is lost. A deferred strategy attempt is planned again for `until`. While the
+ * log entry is lost. The pack of the loan's jurisdiction is tightened by the lender's house rules
+ * in force there (`ctx.houseRules`); the decision, its record and its audit leaf name both. A
+ * deferred strategy attempt is planned again for `until`. While the
  * borrower's processing is restricted (a deletion waiting for retention to end) or after they
  * were erased, every decision is a deny naming PIPL-RESTRICTED (`withRestriction`).
  */
@@ -49,7 +52,11 @@ export async function decideAndRecord(
   const facts = await loadDecisionFacts(tx, borrower.id, loan.id, asOf);
   const input = decisionInput(attempt, borrower, facts.attempts, facts.choices, asOf);
   const decision = withRestriction(
-    judge(input, policyPackFor(product.pack.id)),
+    judge(
+      input,
+      policyPackFor(product.pack.id),
+      houseRulesInForce(ctx.houseRules, product.pack.id),
+    ),
     isErased(borrower) || (await tx.privacy.isRestricted(borrower.id)),
   );
   const record = {
@@ -67,6 +74,8 @@ export async function decideAndRecord(
     outcome: decision.outcome,
     rules: decision.rules.join(","),
     pack: decision.pack,
+    // Only when there are house rules: a leaf without them is what every decision before wrote.
+    ...(decision.house === undefined ? {} : { house: decision.house }),
     inputHash: decision.inputHash,
   });
   if (decision.outcome === "allow") await enqueue(ctx, tx, subject, record, asOf);

@@ -23,6 +23,7 @@ import {
   type Recipient,
 } from "../../domain/policy/attempt.js";
 import { houseChannelRule } from "../../domain/policy/house-rules.js";
+import { type HouseRuleSet, houseRulesInForce } from "../../domain/policy/house-rules-file.js";
 import { judge } from "../../domain/policy/judge.js";
 import { packTemplateRule, policyPackFor } from "../../domain/policy/packs.js";
 import type { PolicyPack } from "../../domain/policy/policy-pack.js";
@@ -35,8 +36,10 @@ import { historyEntriesMax, numberIdOf } from "./facts.js";
  * `fenqi policy explain`: one attempt described in a readable JSON file (docs/overdue-handling.md
  * "Explaining a decision"), judged by the pack's engine, and every rule that decided it shown
  * with its one-line summary and source from the pack's catalogue. For a compliance officer who
- * asks "why was this call refused?" and a lender who asks "would this be allowed?". Pure: no
- * store, no clock; the same file always gives the same answer and input hash.
+ * asks "why was this call refused?" and a lender who asks "would this be allowed?". The pack is
+ * tightened by the lender's house rules in force for the file's jurisdiction, when given
+ * (`FENQI_HOUSE_RULES`), as a running process would judge. Pure: no store, no clock; the same
+ * file and house rules always give the same answer and input hash.
  */
 
 /** Zones one recipient may have on file (several mean the location is unknown). */
@@ -61,6 +64,8 @@ export interface ExplainedRule {
 export interface Explanation {
   readonly jurisdiction: JurisdictionId;
   readonly pack: string;
+  /** The house rules that tightened the pack, or null for none. */
+  readonly house: string | null;
   readonly outcome: Decision["outcome"];
   readonly until: string | null;
   /** `until` on the recipient's first zone's wall clock, "YYYY-MM-DD HH:MM". */
@@ -97,11 +102,14 @@ function explainedRule(pack: PolicyPack, id: string): ExplainedRule {
 }
 
 /** Reads, judges and explains one attempt file; every bad field is named. */
-export function explainAttempt(raw: unknown): Result<Explanation, Problem[]> {
+export function explainAttempt(
+  raw: unknown,
+  houseRules?: HouseRuleSet,
+): Result<Explanation, Problem[]> {
   const read = readAttemptFile(raw);
   if (!read.ok) return read;
   const { pack, input, to } = read.value;
-  const decision = judge(input, pack);
+  const decision = judge(input, pack, houseRulesInForce(houseRules, pack.jurisdiction));
   const zone = input.recipient.timeZones[0] as string;
   const local = (at: Instant) => {
     const t = localTimeAt(at, zone);
@@ -112,6 +120,7 @@ export function explainAttempt(raw: unknown): Result<Explanation, Problem[]> {
     value: {
       jurisdiction: pack.jurisdiction,
       pack: decision.pack,
+      house: decision.house ?? null,
       outcome: decision.outcome,
       until: decision.until === undefined ? null : formatInstant(decision.until),
       untilLocal: decision.until === undefined ? null : local(decision.until),

@@ -68,6 +68,8 @@ export interface LoanReport {
 
 export interface SimulationReport {
   readonly jurisdiction: string;
+  /** The ref of the scenario's house rules, when it names any. */
+  readonly house?: string;
   readonly start: string;
   readonly end: string;
   readonly loans: Record<string, LoanReport>;
@@ -87,12 +89,16 @@ export class SimulationRefused extends Error {
  * Runs a validated scenario through the same use cases that serve the API, on the store the
  * caller gives (a fresh temporary one), with the simulation's clock: products and borrowers are
  * registered, events run in time order, and at the end every loan is charged through `end`.
+ * Contacts are judged under the scenario's house rules, when it names any.
  */
 export async function runScenario(
-  ctx: AppContext,
+  base: AppContext,
   clock: SimulationClock,
   scenario: Scenario,
 ): Promise<SimulationReport> {
+  const ctx: AppContext = scenario.house
+    ? { ...base, houseRules: { inForce: { [scenario.pack.id]: scenario.house }, retired: [] } }
+    : base;
   clock.set(startOfDay(scenario.start, scenario.pack.timeZone));
   for (const [i, raw] of scenario.definitions.products.entries()) {
     must(
@@ -142,6 +148,7 @@ export async function runScenario(
   );
   return {
     jurisdiction: scenario.pack.ref,
+    ...(scenario.house ? { house: scenario.house.ref } : {}),
     start: scenario.start,
     end: scenario.end,
     loans,

@@ -26,6 +26,8 @@ export interface DecisionReport {
   readonly until?: string;
   readonly rules: readonly string[];
   readonly pack: string;
+  /** The house rules that tightened the pack; absent when none. */
+  readonly house?: string;
 }
 
 /** The most planned contacts one scenario judges: a guard against a ladder that never settles. */
@@ -150,6 +152,7 @@ export class ScenarioContacts {
       ...(a.until === undefined ? {} : { until: formatInstant(a.until) }),
       rules: a.rules,
       pack: a.pack,
+      ...(a.house === undefined ? {} : { house: a.house }),
     }));
   }
 }

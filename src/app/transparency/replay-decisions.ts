@@ -27,7 +27,8 @@ export interface ReplayReport {
 
 /**
  * `fenqi audit replay` (DESIGN.md "Audit"): re-judges every stored contact decision from its
- * stored inputs with the pack version it names (src/domain/policy/replay.ts), and compares the
+ * stored inputs with the pack version it names and the house rules it names, found by ref in
+ * `ctx.houseRules` (src/domain/policy/replay.ts), and compares the
  * stored decision with its `contact.decided` audit leaf — the leaf is in the signed tree, so a
  * decision edited in the store together with consistent inputs still disagrees with it. Pages
  * through the attempts in id order, `replayBatchSize` at a time.
@@ -48,7 +49,7 @@ export async function replayDecisions(ctx: AppContext): Promise<ReplayReport> {
     for (const attempt of attempts) {
       decisions += 1;
       const found = [
-        ...replayDecision(attempt),
+        ...replayDecision(attempt, ctx.houseRules),
         ...leafDifferences(attempt, leafOf.get(attempt.id)),
       ];
       if (found.length > 0) disagreeing += 1;
@@ -79,6 +80,8 @@ function leafDifferences(
     outcome: attempt.outcome,
     rules: attempt.rules.join(","),
     pack: attempt.pack,
+    // Leaves of decisions without house rules have no `house`: both sides read "".
+    house: attempt.house ?? "",
     inputHash: attempt.inputHash,
   };
   const out: { field: string; stored: string; replayed: string }[] = [];

@@ -17,6 +17,7 @@ import { base64Of, bytesOfHex } from "../../domain/audit/bytes.js";
 import { formatInstant } from "../../domain/calendar/instant.js";
 import type { SignatureVerifier } from "../../ports/signer.js";
 import { configurationFrom, openApp } from "../compose.js";
+import { houseRulesSetting } from "../house-rules-setting.js";
 import { type CommandIo, exitInput, exitInternal, exitOk, reportProblems } from "../io.js";
 
 const usage =
@@ -264,14 +265,21 @@ function bundleSummary(report: BundleReport): string {
   return problemLines("verify-bundle", first, counts, report.problems, report.problemsOmitted);
 }
 
+/**
+ * Decisions made under house rules are re-judged with the rules of the same ref from
+ * `FENQI_HOUSE_RULES` (in force or retired): the operator passes the file the deciding processes
+ * ran with. A bad file stops before the store is opened.
+ */
 async function replay(io: CommandIo, json: boolean): Promise<number> {
-  const ctx = await openApp(configurationFrom(process.env));
+  const house = await houseRulesSetting(process.env);
+  if (!house.ok) return reportProblems(io, "audit replay", house.error);
+  const ctx = await openApp({ ...configurationFrom(process.env), houseRules: house.value });
   try {
     const report = await replayDecisions(ctx);
     if (json) io.out(`${JSON.stringify(report, null, 2)}\n`);
     else if (report.disagreeing === 0) {
       io.out(
-        `fenqi audit replay: ${report.decisions} decisions replayed; every one agrees with its inputs, pack and audit leaf\n`,
+        `fenqi audit replay: ${report.decisions} decisions replayed; every one agrees with its inputs, pack, house rules and audit leaf\n`,
       );
     } else {
       const lines = [

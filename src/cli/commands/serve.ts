@@ -26,6 +26,7 @@ import {
   openApp,
   openDispatch,
 } from "../compose.js";
+import { houseRulesBanner, houseRulesSetting } from "../house-rules-setting.js";
 import { type CommandIo, exitOk, reportProblems } from "../io.js";
 import { seedDemo } from "./seed-demo.js";
 
@@ -46,7 +47,9 @@ interface ServeOptions {
  * requests in flight finish — and the store. The port is `--port`, else `PORT`, else 3000; the
  * log level `LOG_LEVEL` (default info; JSON lines on stdout, without personal data). The rate
  * limit is `FENQI_RATE_LIMIT_PER_MINUTE` and the trusted proxies `FENQI_TRUST_PROXY`
- * (src/http/hardening.ts); a bad value of either is refused before anything starts.
+ * (src/http/hardening.ts), the close time `FENQI_CLOSE_AT` and the lender's house rules
+ * `FENQI_HOUSE_RULES` (src/cli/house-rules-setting.ts); a bad value of any is refused before
+ * anything starts.
  *
  * `stop` is for tests: it replaces the signals.
  */
@@ -60,9 +63,14 @@ export async function serveCommand(
   // Before anything is opened: a bad limit or proxy list is bad input, not a failed start.
   const edge = edgeSettingsOf(process.env);
   const closes = closeSchedulesOf(process.env);
-  const problems = [...(edge.ok ? [] : edge.error), ...(closes.ok ? [] : [closes.error])];
-  if (!edge.ok || !closes.ok) return reportProblems(io, "serve", problems);
-  const config = configurationFrom(process.env);
+  const house = await houseRulesSetting(process.env);
+  const problems = [
+    ...(edge.ok ? [] : edge.error),
+    ...(closes.ok ? [] : [closes.error]),
+    ...(house.ok ? [] : house.error),
+  ];
+  if (!edge.ok || !closes.ok || !house.ok) return reportProblems(io, "serve", problems);
+  const config = { ...configurationFrom(process.env), houseRules: house.value };
   // With no configuration at all, a newcomer's first `fenqi serve` shows the demo loans; a store
   // someone configured (FENQI_DB or DATABASE_URL) is never seeded behind their back.
   if (!process.env.DATABASE_URL && !process.env.FENQI_DB) {
@@ -91,6 +99,7 @@ export async function serveCommand(
         io.out(`fenqi serve: ${line}\n`),
       );
       const dispatch = openDispatch(process.env);
+      if (house.value) io.out(`${houseRulesBanner(house.value)}\n`);
       const contacts = startContacts(ctx, dispatch, io);
       try {
         // Listen for the signals only now: a handler would keep Ctrl-C from ending a failed start.

@@ -11,6 +11,7 @@ import {
   openCloseQueue,
   openDispatch,
 } from "../compose.js";
+import { houseRulesBanner, houseRulesSetting } from "../house-rules-setting.js";
 import { type CommandIo, exitInput, exitOk, reportProblems } from "../io.js";
 
 const usage = "usage: fenqi worker [--concurrency N]";
@@ -22,7 +23,8 @@ const concurrencyDefault = 2;
  * and runs the overdue-handling passes (plans, decisions, dispatch) shared through it, until
  * SIGINT or SIGTERM, then finishes the partitions in hand and exits. A partition that
  * fails is retried by whichever worker takes it next; one whose worker dies is taken over once
- * it expires.
+ * it expires. Contacts are judged under the house rules of `FENQI_HOUSE_RULES`; a bad file is
+ * refused before anything is opened.
  */
 export async function workerCommand(args: readonly string[], io: CommandIo): Promise<number> {
   let concurrency = concurrencyDefault;
@@ -44,7 +46,9 @@ export async function workerCommand(args: readonly string[], io: CommandIo): Pro
     }
     concurrency = n;
   }
-  const config = configurationFrom(process.env);
+  const house = await houseRulesSetting(process.env);
+  if (!house.ok) return reportProblems(io, "worker", house.error);
+  const config = { ...configurationFrom(process.env), houseRules: house.value };
   if (config.databaseUrl === undefined) {
     io.err(
       "fenqi worker: DATABASE_URL: workers share a PostgreSQL database; set DATABASE_URL (on SQLite, close-day runs the close in one process)\n",
@@ -72,6 +76,7 @@ export async function workerCommand(args: readonly string[], io: CommandIo): Pro
       },
       { concurrency },
     );
+    if (house.value) io.err(`fenqi worker: ${houseRulesBanner(house.value)}\n`);
     io.err(`fenqi worker: ready (concurrency ${concurrency})\n`);
     await Promise.race([once(process, "SIGINT"), once(process, "SIGTERM")]);
     io.err("fenqi worker: stopping after the partitions in hand\n");

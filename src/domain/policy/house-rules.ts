@@ -38,7 +38,7 @@ export interface HouseRules {
 export const houseChannelRule = "HOUSE-CHANNEL";
 
 /** The widest house count a limit may name: anything larger is a typing error. */
-const houseCountMax = 1_000;
+export const houseCountMax = 1_000;
 const minutesPerDay = 1_440;
 
 /** What the engine judges by: a pack, possibly tightened by house rules. */

@@ -2,6 +2,8 @@ import type { Instant } from "../calendar/instant.js";
 import { canonicalJson } from "../crypto/canonical-json.js";
 import { restrictedRule, withRestriction } from "../privacy/restriction.js";
 import type { Decision, DecisionInput, DecisionOutcome } from "./attempt.js";
+import type { HouseRules } from "./house-rules.js";
+import { type HouseRuleSet, houseRulesByRef } from "./house-rules-file.js";
 import { judge } from "./judge.js";
 import { policyPackByRef } from "./packs.js";
 
@@ -33,25 +35,36 @@ export interface ReplayDifference {
 }
 
 /**
- * Re-judges a stored decision from its stored inputs with the pack it names and lists every
- * field that differs; empty when it replays exactly.
+ * Re-judges a stored decision from its stored inputs with the pack it names — and the house
+ * rules it names, looked up by ref in `houseRules` (in force or retired) — and lists every field
+ * that differs; empty when it replays exactly. A decision that names no house rules (every
+ * decision made before house rules could be loaded) replays with the bare pack.
+ *
+ * Only the ref of the house rules is stored with a decision, but the input hash covers the whole
+ * overlay (`decisionInputHash`): rules edited without a new ref replay with a different hash.
  *
  * Restricted processing (PIPL-RESTRICTED) is not among the engine's inputs: decide.ts applies it
  * after judging, from the borrower's privacy state at the time. Replay applies it when the stored
  * rules name it; the audit leaf of the decision (which replay also compares) keeps that honest.
- * House rules are not stored with decisions yet, so a decision naming one cannot be replayed.
  */
-export function replayDecision(stored: StoredDecision): ReplayDifference[] {
+export function replayDecision(
+  stored: StoredDecision,
+  houseRules?: HouseRuleSet,
+): ReplayDifference[] {
   const pack = policyPackByRef(stored.pack);
   if (pack === undefined) return [{ field: "pack", stored: stored.pack, replayed: "unknown pack" }];
-  if (stored.house !== undefined)
-    return [{ field: "house", stored: stored.house, replayed: "house rules are not replayable" }];
+  let house: HouseRules | undefined;
+  if (stored.house !== undefined) {
+    house = houseRulesByRef(houseRules, pack.jurisdiction, stored.house);
+    if (house === undefined)
+      return [{ field: "house", stored: stored.house, replayed: "house rules not loaded" }];
+  }
   const input = decisionInputOf(stored.inputs);
   if (input === undefined)
     return [{ field: "inputs", stored: "unreadable", replayed: "not a decision input" }];
   let decision: Decision;
   try {
-    decision = withRestriction(judge(input, pack), stored.rules.includes(restrictedRule));
+    decision = withRestriction(judge(input, pack, house), stored.rules.includes(restrictedRule));
   } catch {
     // The engine asserts its inputs' invariants; inputs edited into nonsense trip them.
     return [{ field: "inputs", stored: "unreadable", replayed: "the engine refused them" }];

@@ -6,6 +6,8 @@ import {
   parseCivilDate,
 } from "../calendar/civil-date.js";
 import { type JurisdictionPack, jurisdictionIds, packFor } from "../jurisdiction/packs.js";
+import type { HouseRules } from "../policy/house-rules.js";
+import { readHouseRules } from "../policy/house-rules-file.js";
 import { policyPackFor } from "../policy/packs.js";
 import type { Product } from "../product/product.js";
 import { validateProduct } from "../product/validate-product.js";
@@ -24,6 +26,11 @@ export interface Scenario {
   readonly end: CivilDate;
   /** The ladder that proposes automatic contacts, or undefined for none. */
   readonly strategy: Ladder | undefined;
+  /**
+   * The lender's house rules over the pack, as `FENQI_HOUSE_RULES` sets them for a running
+   * process (one jurisdiction's overlay, the same shape); undefined: the bare pack.
+   */
+  readonly house?: HouseRules | undefined;
   readonly products: ReadonlyMap<string, Product>;
   readonly borrowers: ReadonlyMap<string, BorrowerInput>;
   /** The product and borrower objects as written, in file order: the simulation registers them through the same use cases as the API. */
@@ -65,6 +72,9 @@ export function parseScenario(raw: unknown): Result<Scenario, Problem[]> {
     );
   }
   const strategy = readStrategy(r, pack);
+  const houseRaw = r.value("house");
+  const house =
+    houseRaw === undefined ? undefined : readHouseRules(houseRaw, "house", pack.id, problems);
   const products = root.keyed("products", scenarioProductsMax, (e, p) => {
     const result = validateProduct(e, pack, p);
     if (!result.ok) problems.push(...result.error);
@@ -98,7 +108,7 @@ export function parseScenario(raw: unknown): Result<Scenario, Problem[]> {
   };
   return {
     ok: true,
-    value: { pack, start, end, strategy, products, borrowers, definitions, events },
+    value: { pack, start, end, strategy, house, products, borrowers, definitions, events },
   };
 }
 
