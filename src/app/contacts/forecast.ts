@@ -6,6 +6,7 @@ import {
   forecastDaysMax,
 } from "../../domain/forecast/forecast.js";
 import { formatAmount } from "../../domain/money/amount.js";
+import { houseRulesInForce } from "../../domain/policy/house-rules-file.js";
 import { policyPackFor } from "../../domain/policy/packs.js";
 import type { Product } from "../../domain/product/product.js";
 import { defaultLadderFor } from "../../domain/strategy/default-ladders.js";
@@ -122,6 +123,7 @@ export async function forecastLoan(
     product,
     ladder: settled ? undefined : defaultLadderFor(product.pack.id),
     pack,
+    house: houseRulesInForce(ctx.houseRules, product.pack.id),
     borrower: current.recipient,
     contacts: borrower.contacts.map((c) => ({
       contactId: c.contactId,

@@ -138,6 +138,7 @@ function judgeOne(sim: Simulation, agendum: Agendum, date: CivilDate): ForecastJ
         asOf: attempt.at,
       },
       sim.input.pack,
+      sim.input.house,
     ),
     sim.input.restricted === true,
   );

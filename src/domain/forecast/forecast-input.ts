@@ -2,6 +2,7 @@ import type { CivilDate } from "../calendar/civil-date.js";
 import type { Instant } from "../calendar/instant.js";
 import type { LoanState } from "../loan/loan.js";
 import type { DecisionInput, RecipientFacts } from "../policy/attempt.js";
+import type { HouseRules } from "../policy/house-rules.js";
 import type { PolicyPack } from "../policy/policy-pack.js";
 import type { Product } from "../product/product.js";
 import type { Ladder } from "../strategy/ladder.js";
@@ -27,6 +28,8 @@ export interface ForecastInput {
   /** The ladder treating the loan; undefined when nothing is proposed (a settled loan). */
   readonly ladder: Ladder | undefined;
   readonly pack: PolicyPack;
+  /** The lender's house rules in force for the pack's jurisdiction, judged as decisions are. */
+  readonly house?: HouseRules | undefined;
   /** The borrower as a recipient: `timeZones[0]` is the zone the ladder's times are read in. */
   readonly borrower: RecipientFacts;
   readonly contacts: readonly ForecastContactPerson[];

@@ -218,6 +218,23 @@ const unanswered: HistoryEntry[] = [
 ];
 
 describe("forecast of the emergency contact when the debtor is already unreachable", () => {
+  it("judges under the lender's house rules: with SMS closed by the house, the probe never passes", () => {
+    const input = inputOf({
+      from: "2026-03-01",
+      days: 3,
+      history: unanswered,
+      consents: [consent],
+    });
+    const f = forecast({ ...input, house: { ref: "acme@1", deniedChannels: ["sms"] } });
+    expect(f.contacts[0]?.firstAllowed).toBeUndefined();
+    expect(f.contacts[0]?.rules).toContain("HOUSE-CHANNEL");
+    // On the first day the house rule alone stands in the way.
+    const [first] = f.days.flatMap((d) => d.contacts.filter((c) => c.source === "probe"));
+    expect(first).toMatchObject({ outcome: "deny", rules: ["HOUSE-CHANNEL"] });
+    // Without the house rules the same input allows the contact at once (the case below).
+    expect(forecast(input).contacts[0]?.firstAllowed).toBe(instant("2026-03-01T10:00:00+08:00"));
+  });
+
   it("probes a contact far west of the borrower too: at 10:00 their time, on the borrower's date", () => {
     const base = inputOf({
       from: "2026-03-01",
