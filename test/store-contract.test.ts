@@ -154,6 +154,25 @@ describe.each(storeKinds)("store contract on %s", (kind: StoreKind) => {
     expect(await store.transaction((tx) => tx.products.list({ limit: 0 }))).toEqual([]);
   });
 
+  it("reads the time zones of many borrowers in one call, missing ones left out", async () => {
+    const prefix = uid("tz");
+    await store.transaction(async (tx) => {
+      await tx.borrowers.insert(borrowerRecord(`${prefix}-cn`));
+      await tx.borrowers.insert({
+        ...borrowerRecord(`${prefix}-us`),
+        timeZone: "America/New_York",
+      });
+    });
+    const zones = await store.transaction((tx) =>
+      tx.borrowers.timeZonesOf([`${prefix}-us`, `${prefix}-cn`, `${prefix}-none`, `${prefix}-us`]),
+    );
+    expect([...zones].sort()).toEqual([
+      [`${prefix}-cn`, "Asia/Shanghai"],
+      [`${prefix}-us`, "America/New_York"],
+    ]);
+    expect(await store.transaction((tx) => tx.borrowers.timeZonesOf([]))).toEqual(new Map());
+  });
+
   it("orders ids bytewise, the same on both stores", async () => {
     const prefix = uid("order");
     const ids = ["B", "a", "_", "Z", "é", "0"].map((s) => `${prefix}-${s}`);

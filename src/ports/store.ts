@@ -125,6 +125,11 @@ export interface BorrowerRepository {
    * ciphertext nobody can open.
    */
   erase(id: string, tombstone: string): Promise<void>;
+  /**
+   * The time zone of each borrower of `ids` that exists (at most `pageSizeMax` ids), in one
+   * query: what planning a day's contacts needs of a batch of loans.
+   */
+  timeZonesOf(ids: readonly string[]): Promise<Map<string, string>>;
 }
 
 export interface WrappedDataKey {

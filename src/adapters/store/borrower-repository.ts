@@ -1,12 +1,14 @@
 import type { Selectable } from "kysely";
 import { erasedKeyTombstone } from "../../domain/privacy/erasure.js";
-import type {
-  BorrowerRecord,
-  BorrowerRepository,
-  EmergencyContactRecord,
-  Page,
-  ResealedBorrower,
-  WrappedDataKey,
+import { assert } from "../../domain/result.js";
+import {
+  type BorrowerRecord,
+  type BorrowerRepository,
+  type EmergencyContactRecord,
+  type Page,
+  pageSizeMax,
+  type ResealedBorrower,
+  type WrappedDataKey,
 } from "../../ports/store.js";
 import {
   batches,
@@ -51,6 +53,18 @@ export class SqlBorrowerRepository implements BorrowerRepository {
 
   async get(id: string): Promise<BorrowerRecord | undefined> {
     return this.findOne("id", id);
+  }
+
+  async timeZonesOf(ids: readonly string[]): Promise<Map<string, string>> {
+    const unique = [...new Set(ids)];
+    assert(unique.length <= pageSizeMax, `timeZonesOf takes at most ${pageSizeMax} ids`);
+    if (unique.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom("borrowers")
+      .select(["id", "time_zone"])
+      .where("id", "in", unique)
+      .execute();
+    return new Map(rows.map((row) => [row.id, row.time_zone]));
   }
 
   async findByPhoneHash(hash: string): Promise<BorrowerRecord | undefined> {
