@@ -13,11 +13,11 @@ import {
 } from "../adapters/jobs/pg-boss-close-queue.js";
 import { openStore } from "../adapters/store/open-store.js";
 import type { Dispatch } from "../app/contacts/dispatch.js";
+import { recordedStrategy } from "../app/contacts/plan-contacts.js";
 import type { AppContext } from "../app/context.js";
 import { CN1 } from "../domain/jurisdiction/packs.js";
 import type { Channel } from "../domain/policy/attempt.js";
 import type { HouseRuleSet } from "../domain/policy/house-rules-file.js";
-import { defaultLadderFor } from "../domain/strategy/default-ladders.js";
 import { type ContactRunnerOptions, contactPollMsDefault } from "../jobs/contact-runner.js";
 import type { ChannelSender } from "../ports/channel.js";
 import type { CloseQueue } from "../ports/close-queue.js";
@@ -142,8 +142,7 @@ export function contactRunnerOptions(
 ): ContactRunnerOptions {
   const seconds = Number(env.FENQI_CONTACT_POLL_SECONDS);
   return {
-    strategy:
-      env.FENQI_STRATEGY === "off" ? undefined : (product) => defaultLadderFor(product.pack.id),
+    strategy: env.FENQI_STRATEGY === "off" ? undefined : recordedStrategy,
     dispatch,
     timeZone: CN1.timeZone,
     pollMs:

@@ -84,7 +84,25 @@ export const LoanView = Type.Object({
   bucket: Type.Enum(buckets),
   lateClamped: Amount,
   closedThrough: CivilDate,
+  strategy: Type.String({
+    description:
+      "the strategy ladder treating the loan (id@version): the one it records, or its pack's " +
+      "default ladder for a loan stored before loans recorded one",
+    examples: ["cn-default@1"],
+  }),
 });
+
+/** `PUT /loans/{id}/strategy`: the known ladder to move the loan to. */
+export const StrategyBody = Type.Object(
+  {
+    strategy: Type.String({
+      maxLength: 64,
+      description: "a known ladder's id@version",
+      examples: ["us-default@1"],
+    }),
+  },
+  { additionalProperties: false },
+);
 
 export const OriginationBody = Type.Object(
   {

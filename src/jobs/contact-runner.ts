@@ -10,7 +10,7 @@ import type { ContactQueue } from "../ports/contact-queue.js";
 export const contactPollMsDefault = 30_000;
 
 export interface ContactRunnerOptions {
-  /** The ladder per product (the pack's default in `fenqi serve`), or undefined: no automatic contacts. */
+  /** The ladder per loan (the one it records in `fenqi serve`), or undefined: no automatic contacts. */
   readonly strategy: StrategyFor | undefined;
   readonly dispatch: Dispatch;
   /** The lender's zone: which business date it is, for planning the strategy's steps. */
@@ -70,9 +70,13 @@ export function contactPass(
   return async () => {
     const today = civilDateAt(ctx.clock.now(), options.timeZone);
     if (options.strategy && planned !== today) {
-      const count = await planContacts(ctx, today, options.strategy);
+      const pass = await planContacts(ctx, today, options.strategy);
       planned = today;
-      if (count > 0) options.report(`planned ${count} contacts for ${today}`);
+      if (pass.planned > 0) options.report(`planned ${pass.planned} contacts for ${today}`);
+      if (pass.unknownStrategy > 0)
+        options.report(
+          `skipped ${pass.unknownStrategy} loans for ${today}: their strategy is not a known ladder`,
+        );
     }
     const plans = await runDuePlans(ctx, options.strategy);
     const sent = await dispatchDue(ctx, options.dispatch);

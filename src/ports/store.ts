@@ -174,6 +174,13 @@ export interface LoanRepository {
    * above the stored version, or it throws `ConcurrentUpdateError` and nothing is written.
    */
   update(loan: LoanState): Promise<void>;
+  /**
+   * Records the strategy ladder (`id@version`) treating the loan; false when there is no such
+   * loan. The only write of the column after origination: `update` and `updateMany` never touch
+   * it. The version is left alone, as the strategy is not state the close computes: a close
+   * running beside the move neither undoes it nor has to retry.
+   */
+  setStrategy(id: string, strategy: string): Promise<boolean>;
   /** Loans by status, borrower and delinquency bucket (the collections queue), paged by id. */
   list(filter: LoanFilter, page: Page): Promise<LoanState[]>;
   /**

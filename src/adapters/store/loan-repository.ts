@@ -94,6 +94,15 @@ export class SqlLoanRepository implements LoanRepository {
     await this.insertInstallments([loan]);
   }
 
+  async setStrategy(id: string, strategy: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable("loans")
+      .set({ strategy })
+      .where("id", "=", id)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  }
+
   async list(filter: LoanFilter, page: Page): Promise<LoanState[]> {
     const rows = await this.db
       .selectFrom("loans")

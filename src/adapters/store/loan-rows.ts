@@ -45,7 +45,8 @@ export const loanColumnTypes: ColumnTypes<LoanRow> = {
 
 /**
  * The contract: fixed at origination and written once. Updates never rewrite these columns, so
- * a close does not touch the borrower and order indexes of a million rows.
+ * a close does not touch the borrower and order indexes of a million rows. The strategy is written
+ * here too: only `setStrategy` changes it afterwards, so the close can never undo a move.
  */
 export function contractColumns(loan: LoanState) {
   return {
@@ -58,6 +59,7 @@ export function contractColumns(loan: LoanState) {
     installment_count: int8OfNumber(loan.installmentCount, "loan.installmentCount"),
     apr: loan.apr,
     ear: loan.ear,
+    strategy: loan.strategy ?? null,
   };
 }
 
@@ -166,6 +168,7 @@ export function loanOf(row: Selectable<LoanTable>, installments: InstallmentStat
       reported: flagOf(row.reported),
     },
     version: numberOf(row.version, "loans.version"),
+    ...(row.strategy === null ? {} : { strategy: row.strategy }),
   };
 }
 

@@ -107,6 +107,8 @@ export interface LoanTable {
   quiet_through: string | null;
   /** Σ unpaid installment principal, kept beside `quiet_through` for the set-based quiet close. */
   principal_outstanding: Int8 | null;
+  /** The ladder treating the loan (`id@version`); NULL for loans stored before migration 0010. */
+  strategy: string | null;
 }
 
 export interface InstallmentTable {

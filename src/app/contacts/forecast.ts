@@ -9,7 +9,7 @@ import { formatAmount } from "../../domain/money/amount.js";
 import { houseRulesInForce } from "../../domain/policy/house-rules-file.js";
 import { policyPackFor } from "../../domain/policy/packs.js";
 import type { Product } from "../../domain/product/product.js";
-import { defaultLadderFor } from "../../domain/strategy/default-ladders.js";
+import { ladderOfLoan } from "../../domain/strategy/known-ladders.js";
 import { isErased } from "../borrowers.js";
 import type { AppContext } from "../context.js";
 import { type AppResult, appFail, appOk, invalid } from "../errors.js";
@@ -121,7 +121,7 @@ export async function forecastLoan(
   const result = forecast({
     loan,
     product,
-    ladder: settled ? undefined : defaultLadderFor(product.pack.id),
+    ladder: settled ? undefined : ladderOfLoan(loan.strategy, product.pack.id),
     pack,
     house: houseRulesInForce(ctx.houseRules, product.pack.id),
     borrower: current.recipient,

@@ -2,6 +2,7 @@ import type { CivilDate } from "../../domain/calendar/civil-date.js";
 import type { LoanState } from "../../domain/loan/loan.js";
 import type { ProposedAttempt } from "../../domain/policy/attempt.js";
 import type { Product } from "../../domain/product/product.js";
+import { ladderOfLoan } from "../../domain/strategy/known-ladders.js";
 import { type Ladder, ladderRef } from "../../domain/strategy/ladder.js";
 import { proposeSteps } from "../../domain/strategy/propose-steps.js";
 import type { ContactPlanRecord } from "../../ports/contact-store.js";
@@ -14,10 +15,24 @@ import { isUnpaid } from "./message-values.js";
 export const planBatchLoans = 500;
 
 /**
- * Which ladder treats a loan of this product, or none: the pack's default ladder in `fenqi serve`
- * (CN and US loans each get their own), the scenario's ladder in a simulation.
+ * Which ladder treats this loan, or none (the loan is skipped): the ladder the loan records in
+ * `fenqi serve` and `fenqi worker` (`recordedStrategy`), the scenario's ladder in a simulation.
  */
-export type StrategyFor = (product: Product) => Ladder | undefined;
+export type StrategyFor = (loan: LoanState, product: Product) => Ladder | undefined;
+
+/**
+ * The ladder a loan records, found by its ref among the known ladders; a loan that records none
+ * (stored before loans recorded it) gets its pack's default ladder. Undefined for a ref that is
+ * not a known ladder: such a loan is not planned for, and the pass counts it.
+ */
+export const recordedStrategy: StrategyFor = (loan, product) =>
+  ladderOfLoan(loan.strategy, product.pack.id);
+
+/** What one planning pass did: plans made, and loans skipped as their ladder is not known. */
+export interface PlanningPass {
+  readonly planned: number;
+  readonly unknownStrategy: number;
+}
 
 /** The key that makes planning idempotent: one step per loan, date, channel and template. */
 export function planKey(loanId: string, date: CivilDate, attempt: ProposedAttempt): string {
@@ -51,26 +66,30 @@ export function stepsFor(
  * The strategy proposes the day's steps (DESIGN.md "strategy proposes, policy disposes"): for
  * every open loan, the ladder's steps that fall on `date` become plans due at the step's local
  * time. Each is judged only when it falls due (`runDuePlans`), on the facts of that moment.
- * Planning a date again inserts nothing new. Returns the number of plans made.
+ * Planning a date again inserts nothing new. Each loan is planned by the ladder `strategyFor`
+ * gives it; a loan it gives none is skipped and counted (by number only: no ids, no personal data).
  */
 export async function planContacts(
   ctx: AppContext,
   date: CivilDate,
   strategyFor: StrategyFor,
-): Promise<number> {
-  let made = 0;
+): Promise<PlanningPass> {
+  let planned = 0;
+  let unknownStrategy = 0;
   for (const status of ["open", "charged_off"] as const) {
     for (let after: string | undefined; ; ) {
       const batch = await ctx.store.transaction(async (tx) => {
         const loans = await tx.loans.list({ status }, { after, limit: planBatchLoans });
-        made += await tx.contactPlans.insertMany(await plansFor(ctx, tx, loans, strategyFor, date));
-        return loans;
+        const batchPlans = await plansFor(ctx, tx, loans, strategyFor, date);
+        planned += await tx.contactPlans.insertMany(batchPlans.plans);
+        return { loans, unknownStrategy: batchPlans.unknownStrategy };
       });
-      if (batch.length < planBatchLoans) break;
-      after = batch.at(-1)?.id;
+      unknownStrategy += batch.unknownStrategy;
+      if (batch.loans.length < planBatchLoans) break;
+      after = batch.loans.at(-1)?.id;
     }
   }
-  return made;
+  return { planned, unknownStrategy };
 }
 
 async function plansFor(
@@ -79,16 +98,25 @@ async function plansFor(
   loans: readonly LoanState[],
   strategyFor: StrategyFor,
   date: CivilDate,
-): Promise<ContactPlanRecord[]> {
+): Promise<{ plans: ContactPlanRecord[]; unknownStrategy: number }> {
   const products = new Map<string, Product | undefined>();
   for (const loan of loans)
     if (!products.has(loan.productId))
       products.set(loan.productId, await loadProduct(tx, loan.productId));
+  // Each loan's ladder, resolved in memory (the loan row carries its ref): no query per loan.
+  const ladders = new Map<string, Ladder>();
+  let unknownStrategy = 0;
+  for (const loan of loans) {
+    const product = products.get(loan.productId);
+    const ladder = product && strategyFor(loan, product);
+    if (ladder) ladders.set(loan.id, ladder);
+    else if (product) unknownStrategy++;
+  }
   // Whether a step falls on the date depends on the due dates only (the zone sets its hour), and
   // on most dates most loans have none: read the zones of the borrowers that do, in one query.
   const firing = loans.filter((loan) => {
     const product = products.get(loan.productId);
-    const ladder = product && strategyFor(product);
+    const ladder = ladders.get(loan.id);
     return product && ladder && stepsFor(ladder, loan, product, "UTC", date).length > 0;
   });
   const zones = await tx.borrowers.timeZonesOf(firing.map((loan) => loan.borrowerId));
@@ -96,7 +124,7 @@ async function plansFor(
   for (const loan of firing) {
     const product = products.get(loan.productId);
     const zone = zones.get(loan.borrowerId);
-    const ladder = product && strategyFor(product);
+    const ladder = ladders.get(loan.id);
     if (!product || !zone || !ladder) continue;
     for (const step of stepsFor(ladder, loan, product, zone, date)) {
       plans.push({
@@ -113,5 +141,5 @@ async function plansFor(
       });
     }
   }
-  return plans;
+  return { plans, unknownStrategy };
 }

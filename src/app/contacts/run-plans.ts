@@ -63,7 +63,7 @@ async function judgePlan(
   const borrower = loan && (await tx.borrowers.get(loan.borrowerId));
   // Still wanted: the ladder, run again for the step's date on the loan as it is now, still
   // proposes it (an installment paid in the meantime, a settled loan: the step is dropped).
-  const ladder = product && strategyFor?.(product);
+  const ladder = loan && product && strategyFor?.(loan, product);
   const relevant =
     now - plan.dueAt <= planStaleAfterMs &&
     loan &&

@@ -8,6 +8,8 @@ import {
 } from "../../domain/loan/loan.js";
 import { formatAmount } from "../../domain/money/amount.js";
 import { currencyOf } from "../../domain/money/currency.js";
+import type { Product } from "../../domain/product/product.js";
+import { strategyRefOf } from "../../domain/strategy/known-ladders.js";
 
 type Money = Record<keyof Parts, string>;
 
@@ -46,9 +48,15 @@ export interface LoanView {
   readonly bucket: Bucket;
   readonly lateClamped: string;
   readonly closedThrough: string;
+  /**
+   * The strategy ladder treating the loan (`id@version`): the one it records, or its pack's
+   * default for a loan stored before loans recorded one.
+   */
+  readonly strategy: string;
 }
 
-export function loanView(loan: LoanState): LoanView {
+/** The view of a loan of `product` (whose pack names the default strategy). */
+export function loanView(loan: LoanState, product: Product): LoanView {
   const currency = currencyOf(loan.currency);
   if (!currency) throw new Error(`loan ${loan.id} has a currency fenqi does not know`);
   const money = (parts: Parts): Money => ({
@@ -105,5 +113,6 @@ export function loanView(loan: LoanState): LoanView {
     bucket: loan.delinquency.bucket,
     lateClamped: formatAmount(loan.delinquency.lateClamped, currency),
     closedThrough: loan.delinquency.closedThrough,
+    strategy: strategyRefOf(loan.strategy, product.pack.id),
   };
 }

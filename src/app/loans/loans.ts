@@ -1,13 +1,17 @@
 import { idPattern } from "../../domain/borrower/borrower-input.js";
 import { compareDates, parseCivilDate } from "../../domain/calendar/civil-date.js";
 import { civilDateAt } from "../../domain/calendar/instant.js";
+import type { LoanState } from "../../domain/loan/loan.js";
 import { originateLoan } from "../../domain/loan/originate.js";
 import { applyPayment } from "../../domain/loan/payment.js";
 import { applyRefund } from "../../domain/loan/refund.js";
 import { quoteSettlement, settleLoan } from "../../domain/loan/settlement.js";
 import { formatAmount, parseAmount } from "../../domain/money/amount.js";
+import type { Product } from "../../domain/product/product.js";
 import type { Problem } from "../../domain/result.js";
-import { type LoanFilter, type Page, pageSizeMax } from "../../ports/store.js";
+import { defaultLadderFor } from "../../domain/strategy/default-ladders.js";
+import { ladderRef } from "../../domain/strategy/ladder.js";
+import { type LoanFilter, type Page, pageSizeMax, type StoreTx } from "../../ports/store.js";
 import { audit } from "../audit.js";
 import type { AppContext } from "../context.js";
 import { AppAbort, type AppResult, appFail, invalid } from "../errors.js";
@@ -127,7 +131,12 @@ export async function originate(
           message: `order ${orderId} was originated with other terms`,
         });
       }
-      return { loan: loanView(existing), apr: existing.apr, ear: existing.ear, replayed: true };
+      return {
+        loan: loanView(existing, product),
+        apr: existing.apr,
+        ear: existing.ear,
+        replayed: true,
+      };
     }
     const created = originateLoan({
       loanId: ctx.ids.next("L"),
@@ -138,7 +147,10 @@ export async function originate(
       installments: count as number,
       origination: date,
     });
-    await tx.loans.insert(created.loan, now);
+    // The strategy in force for the loan now, recorded so a later change of defaults or a move
+    // of this loan is explicit (DESIGN.md "a loan records which one treats it").
+    const loan = { ...created.loan, strategy: ladderRef(defaultLadderFor(product.pack.id)) };
+    await tx.loans.insert(loan, now);
     await tx.ledger.append(created.entries, `originate:${created.loan.id}`, now);
     await audit(tx, now, "loan.originated", created.loan.id, {
       order: orderId,
@@ -150,7 +162,7 @@ export async function originate(
       ear: created.offer.disclosure.ear,
     });
     return {
-      loan: loanView(created.loan),
+      loan: loanView(loan, product),
       apr: created.offer.disclosure.apr,
       ear: created.offer.disclosure.ear,
       replayed: false,
@@ -159,8 +171,11 @@ export async function originate(
 }
 
 export async function getLoan(ctx: AppContext, id: string): Promise<AppResult<LoanView>> {
-  const loan = await ctx.store.transaction((tx) => tx.loans.get(id));
-  return loan ? { ok: true, value: loanView(loan) } : appFail("not_found", `no loan ${id}`);
+  const view = await ctx.store.transaction(async (tx) => {
+    const loan = await tx.loans.get(id);
+    return loan && loanView(loan, await productOf(tx, loan.productId));
+  });
+  return view ? { ok: true, value: view } : appFail("not_found", `no loan ${id}`);
 }
 
 export async function listLoans(
@@ -168,10 +183,34 @@ export async function listLoans(
   filter: LoanFilter,
   page: Page,
 ): Promise<LoanView[]> {
-  const loans = await ctx.store.transaction((tx) =>
-    tx.loans.list(filter, { ...page, limit: Math.min(page.limit, pageSizeMax) }),
+  return ctx.store.transaction(async (tx) =>
+    loanViews(
+      tx,
+      await tx.loans.list(filter, { ...page, limit: Math.min(page.limit, pageSizeMax) }),
+    ),
   );
-  return loans.map(loanView);
+}
+
+/** The views of loans read together: they name few products, each read once. */
+export async function loanViews(tx: StoreTx, loans: readonly LoanState[]): Promise<LoanView[]> {
+  const products = new Map<string, Product>();
+  const views: LoanView[] = [];
+  for (const loan of loans) {
+    let product = products.get(loan.productId);
+    if (!product) {
+      product = await productOf(tx, loan.productId);
+      products.set(loan.productId, product);
+    }
+    views.push(loanView(loan, product));
+  }
+  return views;
+}
+
+/** The product of a stored loan: a loan naming a missing product is corruption. */
+export async function productOf(tx: StoreTx, productId: string): Promise<Product> {
+  const product = await loadProduct(tx, productId);
+  if (!product) throw new Error(`a loan names a missing product ${productId}`);
+  return product;
 }
 
 /** A borrower's payment (DESIGN.md allocation); the idempotency key makes a retry post once. */

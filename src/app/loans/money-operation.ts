@@ -132,7 +132,7 @@ export async function moneyOperation(
           credit: money(allocated.credit),
         },
       },
-      loan: loanView(result.loan),
+      loan: loanView(result.loan, product),
       events: result.events.map((e) => eventView(e, product.currency)),
       replayed: false,
     };

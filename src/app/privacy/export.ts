@@ -12,7 +12,8 @@ import { isErased, openBorrower, openForBorrower } from "../borrowers.js";
 import { type ContactLogEntry, contactLogEntry } from "../contacts/contact-log.js";
 import type { AppContext } from "../context.js";
 import type { AppResult } from "../errors.js";
-import { type LoanView, loanView } from "../loans/loan-view.js";
+import type { LoanView } from "../loans/loan-view.js";
+import { loanViews } from "../loans/loans.js";
 import { transact } from "../transact.js";
 import { inclusionProof } from "../transparency/checkpoints.js";
 import { allPages, borrowerRowsMax, type LoanHoldings, retentionNow } from "./holdings.js";
@@ -122,7 +123,7 @@ async function readExport(
     generatedAt: formatInstant(now),
     request: privacyRequestView(request),
     borrower: profileOf(ctx, borrower),
-    loans: holdings.loans.map(loanView),
+    loans: await loanViews(tx, holdings.loans),
     operations: operationsOf(holdings),
     ledger: await ledgerOf(tx, holdings),
     consents: consents.map((c) => ({

@@ -73,6 +73,12 @@ export interface LoanState {
   readonly delinquency: Delinquency;
   /** Optimistic concurrency: incremented by every change the store writes. */
   readonly version: number;
+  /**
+   * The strategy ladder treating the loan, as its `id@version` (DESIGN.md "a loan records which
+   * one treats it"): recorded at origination, changed only by an operator moving the loan. Absent
+   * for loans stored before it was recorded: their pack's default ladder treats them.
+   */
+  readonly strategy?: string;
 }
 
 /** What an installment still owes for each component (charged minus paid). */

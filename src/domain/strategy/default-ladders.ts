@@ -27,6 +27,17 @@ export const cnDefaultLadder: Ladder = {
 };
 
 /**
+ * CN, reminders only: the default's reminders and the D+1 overdue notice, no collection calls or
+ * letters — for a borrower the lender chooses to treat gently (a hardship arrangement, a
+ * goodwill case). An operator moves a loan to it (`PUT /loans/{id}/strategy`).
+ */
+export const cnRemindersLadder: Ladder = {
+  id: "cn-reminders",
+  version: 1,
+  steps: cnDefaultLadder.steps.filter((step) => step.day <= 1),
+};
+
+/**
  * US: the CN ladder with the validation notice as the first collection communication
  * (US-VALIDATION, Regulation F 1006.34): by e-mail at 09:00 on D+1, and the D+1 overdue SMS an
  * hour later, so the notice always goes first (a proposal's order is its instant).

@@ -1,8 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { AppContext } from "../../app/context.js";
+import { moveLoanStrategy } from "../../app/loans/loan-strategy.js";
 import { getLoan, listLoans, originate } from "../../app/loans/loans.js";
 import { access, ownerIsBorrowerQuery, ownerOfLoanParam, staffReaders } from "../auth.js";
-import { LoanListQuery, LoanView, OriginationBody, OriginationView } from "../loan-schemas.js";
+import {
+  LoanListQuery,
+  LoanView,
+  OriginationBody,
+  OriginationView,
+  StrategyBody,
+} from "../loan-schemas.js";
 import { instanceOf, unwrap } from "../problems.js";
 import { IdParams, PageOf, problemResponses } from "../schemas.js";
 import { pageOf, pageRequest } from "./paging.js";
@@ -24,6 +31,9 @@ const loanReaders = access({
   roles: [...staffReaders, "borrower"],
   owner: ownerOfLoanParam,
 });
+
+/** Only a supervisor moves a loan to another strategy. */
+const strategists = access({ roles: ["supervisor"] });
 
 /** Loans: origination at checkout (idempotent by order id) and reading. */
 export const loanRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
@@ -89,5 +99,25 @@ export const loanRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
       },
     },
     async (request) => unwrap(await getLoan(ctx, request.params.id)),
+  );
+
+  app.put(
+    "/loans/:id/strategy",
+    {
+      config: { access: strategists },
+      schema: {
+        tags,
+        summary: "Move the loan to another known strategy ladder",
+        description:
+          "From the next planning pass the loan's automatic contacts follow the ladder named " +
+          "(`id@version`, one of the known ladders); plans already made that it does not " +
+          "propose are dropped. Audited as `loan.strategy` with the old and new refs. An " +
+          "unknown ladder is a 422 naming `strategy`.",
+        params: IdParams,
+        body: StrategyBody,
+        response: { 200: LoanView, ...problemResponses(400, 401, 404, 422) },
+      },
+    },
+    async (request) => unwrap(await moveLoanStrategy(ctx, request.params.id, request.body)),
   );
 };

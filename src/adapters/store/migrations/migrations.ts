@@ -9,6 +9,7 @@ import { usersMigration } from "./0006-users.js";
 import { privacyMigration } from "./0007-privacy.js";
 import { quietCloseMigration } from "./0008-quiet-close.js";
 import { loginHousekeepingMigration } from "./0009-login-housekeeping.js";
+import { loanStrategyMigration } from "./0010-loan-strategy.js";
 
 /**
  * Every migration, in code: no directory scan, so a bundled or compiled build migrates the same
@@ -26,6 +27,7 @@ export function migrationsFor(dialect: StoreDialect): Record<string, Migration> 
     "0007-privacy": privacyMigration(dialect),
     "0008-quiet-close": quietCloseMigration,
     "0009-login-housekeeping": loginHousekeepingMigration,
+    "0010-loan-strategy": loanStrategyMigration,
   };
 }
 
