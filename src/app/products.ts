@@ -90,6 +90,13 @@ export async function loadProduct(tx: StoreTx, id: string): Promise<Product | un
   return validated.value;
 }
 
+/** The product of a stored loan: a loan naming a missing product is corruption, so it throws. */
+export async function loadLoanProduct(tx: StoreTx, productId: string): Promise<Product> {
+  const product = await loadProduct(tx, productId);
+  if (!product) throw new Error(`a loan names a missing product ${productId}`);
+  return product;
+}
+
 function viewOf(record: ProductRecord): ProductView {
   return { id: record.id, jurisdiction: record.jurisdiction, definition: record.definition };
 }

@@ -10,7 +10,7 @@ import type { AuditLeafInput, IdRange, StoreTx } from "../../ports/store.js";
 import type { AppContext } from "../context.js";
 import type { AppResult } from "../errors.js";
 import { type EventView, eventView } from "../loans/event-view.js";
-import { loadProduct } from "../products.js";
+import { loadLoanProduct } from "../products.js";
 import { transact } from "../transact.js";
 import { reportGates } from "./report-gate.js";
 
@@ -214,8 +214,7 @@ async function closeBatch(
 async function productOf(tx: StoreTx, id: string, cache: Map<string, Product>): Promise<Product> {
   const cached = cache.get(id);
   if (cached) return cached;
-  const product = await loadProduct(tx, id);
-  if (!product) throw new Error(`a loan names a missing product ${id}`);
+  const product = await loadLoanProduct(tx, id);
   cache.set(id, product);
   return product;
 }

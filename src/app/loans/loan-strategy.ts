@@ -7,10 +7,10 @@ import {
 import { audit } from "../audit.js";
 import type { AppContext } from "../context.js";
 import { AppAbort, type AppResult, invalid } from "../errors.js";
+import { loadLoanProduct } from "../products.js";
 import { transact } from "../transact.js";
 import type { LoanView } from "./loan-view.js";
 import { loanView } from "./loan-view.js";
-import { productOf } from "./loans.js";
 
 /**
  * An operator moves a loan to another known strategy ladder (DESIGN.md "a loan records which one
@@ -37,7 +37,7 @@ export async function moveLoanStrategy(
   return transact(ctx, async (tx) => {
     const loan = await tx.loans.get(loanId);
     if (!loan) throw new AppAbort({ code: "not_found", message: `no loan ${loanId}` });
-    const product = await productOf(tx, loan.productId);
+    const product = await loadLoanProduct(tx, loan.productId);
     if (ladderJurisdiction(ref) !== product.pack.id) {
       const own = knownLadderRefs().filter((r) => ladderJurisdiction(r) === product.pack.id);
       throw new AppAbort({

@@ -15,7 +15,7 @@ import { type LoanFilter, type Page, pageSizeMax, type StoreTx } from "../../por
 import { audit } from "../audit.js";
 import type { AppContext } from "../context.js";
 import { AppAbort, type AppResult, appFail, invalid } from "../errors.js";
-import { loadProduct } from "../products.js";
+import { loadLoanProduct, loadProduct } from "../products.js";
 import { transact } from "../transact.js";
 import { type LoanView, loanView } from "./loan-view.js";
 import { type Idempotency, moneyOperation, type OperationResult } from "./money-operation.js";
@@ -173,7 +173,7 @@ export async function originate(
 export async function getLoan(ctx: AppContext, id: string): Promise<AppResult<LoanView>> {
   const view = await ctx.store.transaction(async (tx) => {
     const loan = await tx.loans.get(id);
-    return loan && loanView(loan, await productOf(tx, loan.productId));
+    return loan && loanView(loan, await loadLoanProduct(tx, loan.productId));
   });
   return view ? { ok: true, value: view } : appFail("not_found", `no loan ${id}`);
 }
@@ -198,19 +198,12 @@ export async function loanViews(tx: StoreTx, loans: readonly LoanState[]): Promi
   for (const loan of loans) {
     let product = products.get(loan.productId);
     if (!product) {
-      product = await productOf(tx, loan.productId);
+      product = await loadLoanProduct(tx, loan.productId);
       products.set(loan.productId, product);
     }
     views.push(loanView(loan, product));
   }
   return views;
-}
-
-/** The product of a stored loan: a loan naming a missing product is corruption. */
-export async function productOf(tx: StoreTx, productId: string): Promise<Product> {
-  const product = await loadProduct(tx, productId);
-  if (!product) throw new Error(`a loan names a missing product ${productId}`);
-  return product;
 }
 
 /** A borrower's payment (DESIGN.md allocation); the idempotency key makes a retry post once. */
@@ -281,8 +274,7 @@ export async function settlementQuote(
     if (!loan) throw new AppAbort({ code: "not_found", message: `no loan ${loanId}` });
     if (loan.status !== "open")
       throw new AppAbort({ code: "loan_not_open", message: `loan ${loan.id} is ${loan.status}` });
-    const product = await loadProduct(tx, loan.productId);
-    if (!product) throw new Error(`loan ${loan.id} names a missing product`);
+    const product = await loadLoanProduct(tx, loan.productId);
     let date = civilDateAt(ctx.clock.now(), product.pack.timeZone);
     if (dateText !== undefined) {
       const parsed = parseCivilDate(dateText, "date");

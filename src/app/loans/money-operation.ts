@@ -9,7 +9,7 @@ import { audit } from "../audit.js";
 import { reportGates } from "../close/report-gate.js";
 import type { AppContext } from "../context.js";
 import { AppAbort, type AppResult } from "../errors.js";
-import { loadProduct } from "../products.js";
+import { loadLoanProduct } from "../products.js";
 import { transact } from "../transact.js";
 import { businessDate } from "./business-date.js";
 import { type EventView, eventView } from "./event-view.js";
@@ -73,8 +73,7 @@ export async function moneyOperation(
     if (replay) return replay;
     const loan = await tx.loans.get(request.loanId);
     if (!loan) throw new AppAbort({ code: "not_found", message: `no loan ${request.loanId}` });
-    const product = await loadProduct(tx, loan.productId);
-    if (!product) throw new Error(`loan ${loan.id} names a missing product`);
+    const product = await loadLoanProduct(tx, loan.productId);
     const now = ctx.clock.now();
     const dated = businessDate(product.pack, now, request.at, loan.origination);
     const { at } = dated;
