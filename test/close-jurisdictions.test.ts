@@ -64,6 +64,13 @@ describe.each(storeKinds)("the close, jurisdiction by jurisdiction, on %s", (kin
     databases.push(database);
     const { ctx } = await openCounted(await database.url(), dir, "juris");
     await seedTwoJurisdictions(ctx);
+    // What close-day's progress counts, per jurisdiction and in all.
+    const counts = await ctx.store.transaction(async (tx) =>
+      [await tx.loans.idRange("CN"), await tx.loans.idRange("US"), await tx.loans.idRange()].map(
+        (r) => r.count,
+      ),
+    );
+    expect(counts).toEqual([1, 1, 2]);
 
     // Every date through Jan 20, each jurisdiction on its own: the second date on is set-based.
     let quiet = 0;

@@ -204,8 +204,11 @@ export interface LoanRepository {
    * before writing anything.
    */
   updateMany(loans: readonly LoanState[], options?: UpdateManyOptions): Promise<void>;
-  /** The least and greatest id and the count of open and charged-off loans: where to cut partitions. */
-  idRange(): Promise<LoanIdRange>;
+  /**
+   * The least and greatest id and the count of open and charged-off loans (under `jurisdiction`'s
+   * products when given): where to cut partitions, and how many loans a close walks.
+   */
+  idRange(jurisdiction?: JurisdictionId): Promise<LoanIdRange>;
   /**
    * The ids that cut the open and charged-off loans, in id order, into `parts` runs of about
    * equal size: the first id of every run but the first, ascending and distinct (fewer than

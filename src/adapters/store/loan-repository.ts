@@ -212,7 +212,7 @@ export class SqlLoanRepository implements LoanRepository {
     await this.insertInstallments(rewrite);
   }
 
-  async idRange(): Promise<LoanIdRange> {
+  async idRange(jurisdiction?: JurisdictionId): Promise<LoanIdRange> {
     const row = await this.db
       .selectFrom("loans")
       .select((eb) => [
@@ -221,6 +221,7 @@ export class SqlLoanRepository implements LoanRepository {
         eb.fn.countAll<bigint | number>().as("count"),
       ])
       .where("status", "in", closeStatuses)
+      .$if(jurisdiction !== undefined, (q) => q.where(underJurisdiction(jurisdiction)))
       .executeTakeFirstOrThrow();
     const count = numberOf(row.count, "loan count");
     if (row.first === null || row.last === null) return { count };

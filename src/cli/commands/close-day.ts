@@ -130,7 +130,8 @@ async function closeInProcess(
   { date, jurisdiction }: JurisdictionDate,
   io: CommandIo,
 ): Promise<number> {
-  const total = (await ctx.store.transaction((tx) => tx.loans.idRange())).count;
+  // The bar counts this jurisdiction's loans: those the close of its date walks.
+  const total = (await ctx.store.transaction((tx) => tx.loans.idRange(jurisdiction))).count;
   const started = Date.now();
   const result = await closeBusinessDay(ctx, date, {
     jurisdiction,
