@@ -12,7 +12,7 @@ import { newApiSecret, openApp } from "../src/cli/compose.js";
 import { addDays } from "../src/domain/calendar/civil-date.js";
 import { civilDateAt } from "../src/domain/calendar/instant.js";
 import { buildServer } from "../src/http/server.js";
-import { json, logIn, loginAs, type UserSession } from "./support/http.js";
+import { cnFlatProduct, json, logIn, loginAs, type UserSession } from "./support/http.js";
 import { runFenqi } from "./support/run-cli.js";
 import { type StoreKind, storeKinds, testDatabase } from "./support/stores.js";
 
@@ -24,15 +24,7 @@ import { type StoreKind, storeKinds, testDatabase } from "./support/stores.js";
 
 const shanghai = (date: string, time: string) => Date.parse(`${date}T${time}:00+08:00`);
 
-const product = {
-  id: "flat",
-  jurisdiction: "CN",
-  method: "flat_fee",
-  periodFeeRate: "0.006",
-  installments: [12],
-  graceDays: 3,
-  lateCharges: [{ kind: "late_fee_fixed", amount: "30.00" }],
-};
+const product = cnFlatProduct;
 const borrower = {
   id: "b1",
   timezone: "Asia/Shanghai",

@@ -9,7 +9,13 @@ import { replayDecisions } from "../src/app/transparency/replay-decisions.js";
 import { newApiSecret, openApp } from "../src/cli/compose.js";
 import { type HouseRuleSet, readHouseRuleSet } from "../src/domain/policy/house-rules-file.js";
 import { buildServer } from "../src/http/server.js";
-import { json, loginAs, testRateLimitPerMinute, type UserSession } from "./support/http.js";
+import {
+  cnFlatProduct,
+  json,
+  loginAs,
+  testRateLimitPerMinute,
+  type UserSession,
+} from "./support/http.js";
 import { type StoreKind, storeKinds, testDatabase } from "./support/stores.js";
 
 /**
@@ -36,15 +42,7 @@ function houseRules(document: unknown): HouseRuleSet {
   return read.value;
 }
 
-const product = {
-  id: "flat",
-  jurisdiction: "CN",
-  method: "flat_fee",
-  periodFeeRate: "0.006",
-  installments: [12],
-  graceDays: 3,
-  lateCharges: [{ kind: "late_fee_fixed", amount: "30.00" }],
-};
+const product = cnFlatProduct;
 const borrower = {
   id: "b1",
   timezone: "Asia/Shanghai",

@@ -1,6 +1,12 @@
 import type { InjectOptions } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type HttpHarness, json, openHttpHarness, type UserSession } from "./support/http.js";
+import {
+  cnFlatProduct,
+  type HttpHarness,
+  json,
+  openHttpHarness,
+  type UserSession,
+} from "./support/http.js";
 import { type StoreKind, storeKinds } from "./support/stores.js";
 
 /**
@@ -10,15 +16,7 @@ import { type StoreKind, storeKinds } from "./support/stores.js";
  * not anything B sends.
  */
 
-const product = {
-  id: "flat",
-  jurisdiction: "CN",
-  method: "flat_fee",
-  periodFeeRate: "0.006",
-  installments: [12],
-  graceDays: 3,
-  lateCharges: [{ kind: "late_fee_fixed", amount: "30.00" }],
-};
+const product = cnFlatProduct;
 const borrowerOf = (id: string, n: number) => ({
   id,
   timezone: "Asia/Shanghai",

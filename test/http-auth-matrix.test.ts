@@ -3,7 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { roles } from "../src/domain/users/roles.js";
 import type { AccessEntry, RouteAccess } from "../src/http/auth.js";
 import { apiPrefix } from "../src/http/server.js";
-import { type HttpHarness, json, openHttpHarness, type UserSession } from "./support/http.js";
+import {
+  cnFlatProduct,
+  type HttpHarness,
+  json,
+  openHttpHarness,
+  type UserSession,
+} from "./support/http.js";
 import { type StoreKind, storeKinds } from "./support/stores.js";
 
 /**
@@ -18,15 +24,7 @@ import { type StoreKind, storeKinds } from "./support/stores.js";
 /** The /api/v1 routes that exist today: the table may grow, never silently shrink. */
 const routesKnownToday = 38;
 
-const product = {
-  id: "flat",
-  jurisdiction: "CN",
-  method: "flat_fee",
-  periodFeeRate: "0.006",
-  installments: [12],
-  graceDays: 3,
-  lateCharges: [{ kind: "late_fee_fixed", amount: "30.00" }],
-};
+const product = cnFlatProduct;
 const borrowerOf = (id: string, phone: string) => ({
   id,
   timezone: "Asia/Shanghai",

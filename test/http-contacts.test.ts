@@ -9,7 +9,7 @@ import { type Dispatch, dispatchDue } from "../src/app/contacts/dispatch.js";
 import type { AppContext } from "../src/app/context.js";
 import { newApiSecret, openApp } from "../src/cli/compose.js";
 import { buildServer } from "../src/http/server.js";
-import { expectProblem, json, logIn, loginAs } from "./support/http.js";
+import { cnFlatProduct, expectProblem, json, logIn, loginAs } from "./support/http.js";
 import { type StoreKind, storeKinds, testDatabase } from "./support/stores.js";
 
 /**
@@ -23,15 +23,7 @@ const shanghai = (date: string, time: string) => Date.parse(`${date}T${time}:00+
 /** An instant as the API writes it: UTC, whole seconds. */
 const iso = (at: number) => new Date(at).toISOString().replace(".000Z", "Z");
 
-const product = {
-  id: "flat",
-  jurisdiction: "CN",
-  method: "flat_fee",
-  periodFeeRate: "0.006",
-  installments: [12],
-  graceDays: 3,
-  lateCharges: [{ kind: "late_fee_fixed", amount: "30.00" }],
-};
+const product = cnFlatProduct;
 const borrower = {
   id: "b1",
   timezone: "Asia/Shanghai",

@@ -9,6 +9,7 @@ import { type AccessEntry, csrfHeader, sessionCookieName } from "../src/http/aut
 import { problemContentType, problemTypeBase } from "../src/http/problems.js";
 import { bodyLimitBytes } from "../src/http/server.js";
 import {
+  cnFlatProduct,
   type HttpHarness,
   json,
   logIn,
@@ -422,15 +423,7 @@ describe.each(storeKinds)("fuzzing every route on %s", (kind: StoreKind) => {
       expect(response.statusCode, response.body).toBe(201);
       return json<{ id?: string; loan?: { id: string } }>(response);
     };
-    await seedCall("/api/v1/products", {
-      id: "flat",
-      jurisdiction: "CN",
-      method: "flat_fee",
-      periodFeeRate: "0.006",
-      installments: [12],
-      graceDays: 3,
-      lateCharges: [{ kind: "late_fee_fixed", amount: "30.00" }],
-    });
+    await seedCall("/api/v1/products", cnFlatProduct);
     for (const [id, phone] of [
       ["b1", "+8613800000001"],
       ["b3", "+8613800000003"],

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppContext } from "../src/app/context.js";
 import { buildServer } from "../src/http/server.js";
 import {
+  cnFlatProduct,
   type HttpHarness,
   json,
   openHttpHarness,
@@ -42,15 +43,7 @@ const borrowers = [
     emergencyContacts: [{ id: "ec1", relation: "spouse", phone: "+8618633334444" }],
   },
 ];
-const product = {
-  id: "flat",
-  jurisdiction: "CN",
-  method: "flat_fee",
-  periodFeeRate: "0.006",
-  installments: [12],
-  graceDays: 3,
-  lateCharges: [{ kind: "late_fee_fixed", amount: "30.00" }],
-};
+const product = cnFlatProduct;
 /** Values sent only in refused requests. */
 const refused = {
   wrongPassword: "hunter2-错误的密码-2026",

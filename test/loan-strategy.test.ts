@@ -7,7 +7,13 @@ import { planContacts, recordedStrategy } from "../src/app/contacts/plan-contact
 import { addDays, type CivilDate } from "../src/domain/calendar/civil-date.js";
 import { cnRemindersLadder, defaultLadderFor } from "../src/domain/strategy/default-ladders.js";
 import { ladderRef } from "../src/domain/strategy/ladder.js";
-import { expectProblem, type HttpHarness, json, openHttpHarness } from "./support/http.js";
+import {
+  cnFlatProduct,
+  expectProblem,
+  type HttpHarness,
+  json,
+  openHttpHarness,
+} from "./support/http.js";
 import { type StoreKind, storeKinds } from "./support/stores.js";
 
 /**
@@ -20,15 +26,7 @@ const cnDefault = ladderRef(defaultLadderFor("CN"));
 const usDefault = ladderRef(defaultLadderFor("US"));
 const cnReminders = ladderRef(cnRemindersLadder);
 
-const product = {
-  id: "flat",
-  jurisdiction: "CN",
-  method: "flat_fee",
-  periodFeeRate: "0.006",
-  installments: [6],
-  graceDays: 3,
-  lateCharges: [{ kind: "late_fee_fixed", amount: "30.00" }],
-};
+const product = { ...cnFlatProduct, installments: [6] };
 
 describe.each(storeKinds)("a loan's recorded strategy on %s", (kind: StoreKind) => {
   let h: HttpHarness;

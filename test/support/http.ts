@@ -18,6 +18,20 @@ export const testNow = Date.UTC(2026, 2, 1, 4);
 /** The rate limit of test servers: high enough never to be reached by a suite. */
 export const testRateLimitPerMinute = 1_000_000;
 
+/**
+ * The product the HTTP tests register through the API: CN flat fee, 12 months, 3 days of grace,
+ * a one-time late fee of 30.00.
+ */
+export const cnFlatProduct = {
+  id: "flat",
+  jurisdiction: "CN",
+  method: "flat_fee",
+  periodFeeRate: "0.006",
+  installments: [12],
+  graceDays: 3,
+  lateCharges: [{ kind: "late_fee_fixed", amount: "30.00" }],
+};
+
 /** The service API built in-process on a fresh store, with one API key and its log captured. */
 export interface HttpHarness {
   readonly app: FastifyInstance;
