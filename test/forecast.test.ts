@@ -3,18 +3,22 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { InjectOptions, LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiKey } from "../src/app/api-keys.js";
 import { registerBorrower } from "../src/app/borrowers.js";
-import type { AppContext } from "../src/app/context.js";
 import { originate } from "../src/app/loans/loans.js";
 import { createProduct } from "../src/app/products.js";
-import { newApiSecret, openApp } from "../src/cli/compose.js";
+import { openApp } from "../src/cli/compose.js";
 import { addDays } from "../src/domain/calendar/civil-date.js";
 import { civilDateAt } from "../src/domain/calendar/instant.js";
-import { buildServer } from "../src/http/server.js";
-import { cnFlatProduct, json, logIn, loginAs, type UserSession } from "./support/http.js";
+import {
+  cnFlatProduct,
+  json,
+  logIn,
+  loginAs,
+  openHttpHarness,
+  type UserSession,
+} from "./support/http.js";
 import { runFenqi } from "./support/run-cli.js";
-import { type StoreKind, storeKinds, testDatabase } from "./support/stores.js";
+import { type StoreKind, storeKinds } from "./support/stores.js";
 
 /**
  * The forecast (`GET /loans/{id}/forecast`, `fenqi forecast`): a CN borrower with one emergency
@@ -56,22 +60,8 @@ interface ForecastBody {
 }
 
 async function openHarness(kind: StoreKind) {
-  const dir = mkdtempSync(join(tmpdir(), "fenqi-forecast-"));
-  const database = testDatabase(kind);
-  let counter = 0;
   const clock = { at: shanghai("2026-03-01", "12:00") };
-  const ctx: AppContext = await openApp(
-    {
-      databaseUrl: await database.url(),
-      sqlitePath: join(dir, "api.db"),
-      keyFile: join(dir, "api.key"),
-    },
-    { clock: { now: () => clock.at }, ids: { next: (p) => `${p}_${++counter}` } },
-  );
-  const key = await createApiKey(ctx, "console", newApiSecret());
-  if (!key.ok) throw new Error(key.error.message);
-  const app = await buildServer(ctx);
-  const auth = { authorization: `Bearer ${key.value.secret}` };
+  const base = await openHttpHarness(kind, { now: () => clock.at });
   // The checkout registers products, borrowers and loans with its key; everything else is a
   // supervisor's work through a session (logged in again when the test clock passes its expiry).
   let staff: UserSession | undefined;
@@ -79,9 +69,9 @@ async function openHarness(kind: StoreKind) {
   const asStaff = async (options: InjectOptions) => {
     staff =
       staff === undefined
-        ? await loginAs(app, ctx, "supervisor.forecast", "supervisor")
+        ? await loginAs(base.app, base.ctx, "supervisor.forecast", "supervisor")
         : staff.expiresAt <= clock.at
-          ? await logIn(app, "supervisor.forecast")
+          ? await logIn(base.app, "supervisor.forecast")
           : staff;
     return staff.call(options);
   };
@@ -89,15 +79,10 @@ async function openHarness(kind: StoreKind) {
     clock,
     call: (options: InjectOptions): Promise<LightMyRequestResponse> =>
       options.method === "POST" && checkout.test(String(options.url))
-        ? app.inject({ ...options, headers: { ...auth, ...(options.headers ?? {}) } })
+        ? base.call(options)
         : asStaff(options),
-    anonymous: (options: InjectOptions) => app.inject(options),
-    async close() {
-      await app.close();
-      await ctx.store.close();
-      await database.drop();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    anonymous: (options: InjectOptions) => base.app.inject(options),
+    close: () => base.close(),
   };
 }
 
